@@ -1,0 +1,194 @@
+import { getBackend, refBackend } from '../backend/registry.js';
+import type { FloatArray } from '../backend/backend.js';
+import { GlimpseError } from '../util/errors.js';
+import { sameShape, shapeStr } from '../util/shape.js';
+import { Tensor } from './tensor.js';
+
+/**
+ * Computes the gradients of an operation's inputs from the gradients of its outputs. An
+ * output nobody used gets `null`. Return one entry per input (null/undefined: no gradient).
+ */
+export type BackwardFn = (grads: readonly (Tensor | null)[]) => readonly (Tensor | null | undefined)[];
+
+/** One recorded operation on the tape. */
+export class GradNode {
+  constructor(
+    readonly op: string,
+    /** Inputs that require grad; null where an input does not. Emptied when the graph is freed. */
+    public inputs: (Tensor | null)[],
+    public backwardFn: BackwardFn | null,
+    readonly nOutputs: number,
+  ) {}
+
+  get freed(): boolean {
+    return this.backwardFn === null;
+  }
+}
+
+let gradEnabled = true;
+
+/** Whether operations are being recorded for backward. */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/**
+ * Runs `fn` without recording operations (inference, parameter updates).
+ *
+ * @example
+ * const y = noGrad(() => model.forward(x)); // y.requiresGrad === false
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Runs `fn` with recording on (inside a `noGrad` block). */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/**
+ * Records `op` on the tape when grad mode is on and some input requires grad; marks the
+ * outputs as requiring grad. Ops call this after computing their forward.
+ */
+export function record(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], backwardFn: BackwardFn): void {
+  if (!gradEnabled) return;
+  let any = false;
+  for (const t of inputs) if (t.requiresGrad) any = true;
+  if (!any) return;
+  const node = new GradNode(op, inputs.map((t) => (t.requiresGrad ? t : null)), backwardFn, outputs.length);
+  outputs.forEach((t, i) => {
+    t.gradNode = node;
+    t.outputIndex = i;
+    t.requiresGrad = true;
+  });
+}
+
+function kernelsFor(data: FloatArray) {
+  return data instanceof Float64Array ? refBackend : getBackend();
+}
+
+/** a + b as a new tensor (grads are never modified in place: they may be shared). */
+function addGrads(a: Tensor, b: Tensor): Tensor {
+  const out = (a.data as FloatArray).slice();
+  kernelsFor(out).axpy(1, b.data as FloatArray, out);
+  return new Tensor(out, a.shape);
+}
+
+/** Nodes reachable from `root`, inputs before the nodes that consume them (iterative DFS). */
+function topoOrder(root: GradNode): GradNode[] {
+  const order: GradNode[] = [];
+  const visited = new Set<GradNode>([root]);
+  const stack: [GradNode, number][] = [[root, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const [node, i] = top;
+    if (i < node.inputs.length) {
+      top[1] = i + 1;
+      const child = node.inputs[i]?.gradNode;
+      if (child && !visited.has(child)) {
+        visited.add(child);
+        stack.push([child, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(node);
+    }
+  }
+  return order;
+}
+
+function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+  if (leaf.grad === null) {
+    leaf.grad = new Tensor((g.data as FloatArray).slice(), leaf.shape);
+  } else {
+    kernelsFor(leaf.grad.data as FloatArray).axpy(1, g.data as FloatArray, leaf.grad.data as FloatArray);
+  }
+}
+
+export function runBackward(root: Tensor, grad: Tensor | undefined, retainGraph: boolean): void {
+  if (!root.requiresGrad) {
+    throw new GlimpseError('backward: this tensor does not require grad (no input of its graph has requiresGrad = true)');
+  }
+  let g: Tensor;
+  if (grad === undefined) {
+    if (root.size !== 1) {
+      throw new GlimpseError(
+        `backward: the output has shape ${shapeStr(root.shape)}; backward() without a gradient needs a one-element output ` +
+          '(reduce it first, e.g. with sum or mean), or pass the gradient of the output',
+      );
+    }
+    const one = root.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1);
+    one[0] = 1;
+    g = new Tensor(one, root.shape);
+  } else {
+    if (!sameShape(grad.shape, root.shape) || grad.dtype !== root.dtype) {
+      throw new GlimpseError(
+        `backward: the gradient has shape ${shapeStr(grad.shape)} (${grad.dtype}) but the output has shape ${shapeStr(root.shape)} (${root.dtype})`,
+      );
+    }
+    g = grad;
+  }
+  const rootNode = root.gradNode;
+  if (!rootNode) {
+    accumulateLeaf(root, g);
+    return;
+  }
+  const order = topoOrder(rootNode);
+  for (const node of order) {
+    if (node.freed) {
+      throw new GlimpseError(
+        `backward: the graph through '${node.op}' was already freed by an earlier backward(); ` +
+          'pass { retainGraph: true } to the first backward() to call it twice',
+      );
+    }
+  }
+  const pending = new Map<GradNode, (Tensor | null)[]>();
+  pending.set(rootNode, Array.from({ length: rootNode.nOutputs }, (_, i) => (i === root.outputIndex ? g : null)));
+  noGrad(() => {
+    for (let k = order.length - 1; k >= 0; k--) {
+      const node = order[k]!;
+      const outGrads = pending.get(node);
+      pending.delete(node);
+      if (outGrads && outGrads.some((x) => x !== null)) {
+        const inGrads = node.backwardFn!(outGrads);
+        node.inputs.forEach((input, i) => {
+          const gi = inGrads[i];
+          if (!input || !gi) return;
+          if (!sameShape(gi.shape, input.shape)) {
+            throw new GlimpseError(`internal: backward of '${node.op}' gave a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(input.shape)}`);
+          }
+          const parent = input.gradNode;
+          if (!parent) {
+            accumulateLeaf(input, gi);
+            return;
+          }
+          let slots = pending.get(parent);
+          if (!slots) {
+            slots = new Array<Tensor | null>(parent.nOutputs).fill(null);
+            pending.set(parent, slots);
+          }
+          const prev = slots[input.outputIndex];
+          slots[input.outputIndex] = prev ? addGrads(prev, gi) : gi;
+        });
+      }
+      if (!retainGraph) {
+        // Release what the closure saved: the finished graph's memory can be collected.
+        node.backwardFn = null;
+        node.inputs = [];
+      }
+    }
+  });
+}

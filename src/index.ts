@@ -1,0 +1,24 @@
+/**
+ * glimpse: attention-based sequence models in TypeScript.
+ *
+ * @example
+ * import { tensor, matmul, softmax } from 'glimpse';
+ * const scores = matmul(q, transpose(k));
+ * const weights = softmax(scores, -1);
+ *
+ * @packageDocumentation
+ */
+export { Tensor, type NestedArray } from './core/tensor.js';
+export type { DType } from './core/dtype.js';
+export { noGrad, enableGrad, isGradEnabled } from './core/grad.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult } from './core/gradcheck.js';
+export {
+  tensor, scalar, zeros, ones, full, zerosLike, onesLike, arange, eye,
+  randn, rand, randint, randperm, bernoulli,
+  type CreateOptions, type RandomOptions,
+} from './core/create.js';
+export * from './ops/index.js';
+export { Rng, manualSeed, defaultRng, type RngState } from './util/rng.js';
+export { GlimpseError } from './util/errors.js';
+export { getBackend, setBackend, availableBackends } from './backend/registry.js';
+export type { Backend, BackendName } from './backend/backend.js';
