@@ -1,0 +1,130 @@
+// Fused scaled dot-product attention: per (batch·head) problem, S = scale·Q·Kᵀ, mask, softmax
+// into the weights, O = P·V; the problems are spread over the pool. With a causal mask the row
+// blocks skip the key columns that are masked anyway.
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "gemm.h"
+#include "kernels.h"
+#include "pool.h"
+#include "vec.h"
+
+namespace glimpse {
+namespace {
+
+// Row-block height for causal problems: block [i0, i1) only sees keys j < i1.
+constexpr int kCausalBlock = 32;
+
+inline float rowMaxOf(const float* x, long n) {
+  float m = -__builtin_inff();
+  for (long j = 0; j < n; j++) m = x[j] > m ? x[j] : m;
+  return m;
+}
+
+/** Number of key columns row block [i0, i1) can attend to. */
+inline int visibleKeys(const SdpaDims& p, int i1) { return p.causal ? (i1 < p.tk ? i1 : p.tk) : p.tk; }
+
+template <class F>
+void overProblems(const SdpaDims& p, const F& body) {
+  const double flops = 4.0 * p.tq * p.tk * (p.d + p.dv) * p.bh;
+  if (threadCount() > 1 && p.bh > 1 && flops > 2e6) {
+    parallelFor(p.bh, [&](int z) { body(z, false); });
+  } else {
+    for (int z = 0; z < p.bh; z++) body(z, true);
+  }
+}
+
+}  // namespace
+
+void sdpaForward(const SdpaDims& p, const float* q, const float* k, const float* v, const uint8_t* keyPadding,
+                 const uint8_t* attnMask, float* out, float* weights) {
+  const int tq = p.tq, tk = p.tk, d = p.d, dv = p.dv;
+  const VecMath& vm = vecMath();
+  const int block = p.causal ? kCausalBlock : (tq > 0 ? tq : 1);
+  overProblems(p, [&](int z, bool threads) {
+    const float* qz = q + static_cast<long>(z) * tq * d;
+    const float* kz = k + static_cast<long>(z) * tk * d;
+    const float* vz = v + static_cast<long>(z) * tk * dv;
+    float* wz = weights + static_cast<long>(z) * tq * tk;
+    float* oz = out + static_cast<long>(z) * tq * dv;
+    const uint8_t* kp = keyPadding ? keyPadding + static_cast<long>(z / p.heads) * tk : nullptr;
+    for (int i0 = 0; i0 < tq; i0 += block) {
+      const int i1 = i0 + block < tq ? i0 + block : tq;
+      const int nk = visibleKeys(p, i1);
+      float* s = wz + static_cast<long>(i0) * tk;
+      gemmView(i1 - i0, nk, d, MatView{qz + static_cast<long>(i0) * d, d, 1}, MatView{kz, 1, d}, s, tk, false, threads);
+      for (int i = i0; i < i1; i++) {
+        float* row = wz + static_cast<long>(i) * tk;
+        for (int j = 0; j < nk; j++) {
+          const bool masked = (p.causal && j > i) || (kp && kp[j]) || (attnMask && attnMask[static_cast<long>(i) * tk + j]);
+          row[j] = masked ? -__builtin_inff() : row[j] * p.scale;
+        }
+        const float max = rowMaxOf(row, nk);
+        if (max == -__builtin_inff()) {
+          // Fully masked row: weights 0 and output 0, never NaN.
+          std::memset(row, 0, sizeof(float) * tk);
+          continue;
+        }
+        const float inv = static_cast<float>(1.0 / vm.expShiftSum(row, row, nk, max));
+        for (int j = 0; j < nk; j++) row[j] *= inv;
+        if (nk < tk) std::memset(row + nk, 0, sizeof(float) * (tk - nk));
+      }
+      gemmView(i1 - i0, dv, nk, MatView{s, tk, 1}, MatView{vz, dv, 1}, oz + static_cast<long>(i0) * dv, dv, false,
+               threads);
+    }
+  });
+}
+
+void sdpaBackward(const SdpaDims& p, const float* q, const float* k, const float* v, const float* weights,
+                  const float* gOut, const float* gWeights, float* gQ, float* gK, float* gV) {
+  const int tq = p.tq, tk = p.tk, d = p.d, dv = p.dv;
+  const int block = p.causal ? kCausalBlock : (tq > 0 ? tq : 1);
+  overProblems(p, [&](int z, bool threads) {
+    const float* qz = q + static_cast<long>(z) * tq * d;
+    const float* kz = k + static_cast<long>(z) * tk * d;
+    const float* vz = v + static_cast<long>(z) * tk * dv;
+    const float* pz = weights + static_cast<long>(z) * tq * tk;
+    const float* goz = gOut + static_cast<long>(z) * tq * dv;
+    // dV = Pᵀ·dO
+    if (gV) gemmView(tk, dv, tq, MatView{pz, 1, tk}, MatView{goz, dv, 1}, gV + static_cast<long>(z) * tk * dv, dv, false, threads);
+    if (!gQ && !gK) return;
+    thread_local std::vector<float> dsBuf;
+    if (dsBuf.size() < static_cast<size_t>(tq) * tk) dsBuf.resize(static_cast<size_t>(tq) * tk);
+    float* ds = dsBuf.data();
+    // dP = dO·Vᵀ (+ dWeights);  dS = P ⊙ (dP − rowsum(dP ⊙ P))·scale (0 where P is 0)
+    for (int i0 = 0; i0 < tq; i0 += block) {
+      const int i1 = i0 + block < tq ? i0 + block : tq;
+      const int nk = visibleKeys(p, i1);
+      float* dsb = ds + static_cast<long>(i0) * tk;
+      gemmView(i1 - i0, nk, dv, MatView{goz + static_cast<long>(i0) * dv, dv, 1}, MatView{vz, 1, dv}, dsb, tk, false,
+               threads);
+      for (int i = i0; i < i1; i++) {
+        float* row = ds + static_cast<long>(i) * tk;
+        const float* pr = pz + static_cast<long>(i) * tk;
+        const float* gw = gWeights ? gWeights + (static_cast<long>(z) * tq + i) * tk : nullptr;
+        double sum = 0;
+        for (int j = 0; j < nk; j++) {
+          if (gw) row[j] += gw[j];
+          sum += static_cast<double>(row[j]) * pr[j];
+        }
+        const float sf = static_cast<float>(sum);
+        for (int j = 0; j < nk; j++) row[j] = pr[j] * (row[j] - sf) * p.scale;
+        if (nk < tk) std::memset(row + nk, 0, sizeof(float) * (tk - nk));
+      }
+    }
+    // dQ = dS·K (row block i only reaches keys < i1);  dK = dSᵀ·Q
+    if (gQ) {
+      float* gqz = gQ + static_cast<long>(z) * tq * d;
+      for (int i0 = 0; i0 < tq; i0 += block) {
+        const int i1 = i0 + block < tq ? i0 + block : tq;
+        const int nk = visibleKeys(p, i1);
+        gemmView(i1 - i0, d, nk, MatView{ds + static_cast<long>(i0) * tk, tk, 1}, MatView{kz, d, 1},
+                 gqz + static_cast<long>(i0) * d, d, false, threads);
+      }
+    }
+    if (gK) gemmView(tk, d, tq, MatView{ds, 1, tk}, MatView{qz, d, 1}, gK + static_cast<long>(z) * tk * d, d, false, threads);
+  });
+}
+
+}  // namespace glimpse

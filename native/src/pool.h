@@ -1,0 +1,25 @@
+// A small persistent thread pool: the calling thread plus (threads − 1) workers that spin briefly
+// between jobs (kernel calls come in quick bursts, e.g. one per RNN step) and then sleep.
+#pragma once
+
+namespace glimpse {
+
+using TaskFn = void (*)(void* ctx, int task);
+
+/** Sets the number of threads kernels use (≥ 1, including the caller); restarts the workers. */
+void setThreads(int n);
+int threadCount();
+
+/**
+ * Runs fn(ctx, t) for t in [0, tasks), spread over the pool; returns when all are done. Runs
+ * serially when called from inside a task or while another JS thread holds the pool.
+ */
+void parallelFor(int tasks, TaskFn fn, void* ctx);
+
+template <class F>
+void parallelFor(int tasks, const F& body) {
+  parallelFor(
+      tasks, [](void* ctx, int t) { (*static_cast<const F*>(ctx))(t); }, const_cast<F*>(&body));
+}
+
+}  // namespace glimpse

@@ -1,0 +1,58 @@
+#include "vec.h"
+
+#include <cmath>
+
+#include "cpu.h"
+
+namespace glimpse {
+namespace {
+
+void expG(const float* x, float* y, long n) {
+  for (long i = 0; i < n; i++) y[i] = std::exp(x[i]);
+}
+void sigmoidG(const float* x, float* y, long n) {
+  for (long i = 0; i < n; i++) y[i] = 1.f / (1.f + std::exp(-x[i]));
+}
+void tanhG(const float* x, float* y, long n) {
+  for (long i = 0; i < n; i++) y[i] = std::tanh(x[i]);
+}
+double expShiftSumG(const float* x, float* y, long n, float shift) {
+  double s = 0;
+  for (long i = 0; i < n; i++) {
+    const float e = std::exp(x[i] - shift);
+    if (y) y[i] = e;
+    s += e;
+  }
+  return s;
+}
+
+const VecMath* active = nullptr;
+
+const VecMath& forIsa(Isa isa) {
+#if defined(__x86_64__) || defined(_M_X64)
+  if (isa == Isa::avx512 || isa == Isa::avx2) return vecMathAvx2();
+#endif
+  (void)isa;
+  return vecMathGeneric();
+}
+
+}  // namespace
+
+const VecMath& vecMathGeneric() {
+  static const VecMath v{expG, sigmoidG, tanhG, expShiftSumG};
+  return v;
+}
+
+const VecMath& vecMath() {
+  if (!active) active = &forIsa(detectIsa());
+  return *active;
+}
+
+void vecSetIsa(int isa) {
+  const Isa best = detectIsa();
+  Isa want = static_cast<Isa>(isa);
+  if (want != Isa::generic && best == Isa::generic) want = Isa::generic;
+  active = &forIsa(want);
+}
+
+}  // namespace glimpse

@@ -1,0 +1,26 @@
+// Vectorised transcendental array functions (the LSTM/GRU gates, softmax and cross-entropy spend
+// their time here). One table per instruction set, picked with the GEMM's family.
+#pragma once
+
+namespace glimpse {
+
+struct VecMath {
+  /** y = exp(x). */
+  void (*exp)(const float* x, float* y, long n);
+  /** y = 1 / (1 + exp(-x)). */
+  void (*sigmoid)(const float* x, float* y, long n);
+  /** y = tanh(x). */
+  void (*tanh)(const float* x, float* y, long n);
+  /** y = exp(x - shift) (y may be null: only the sum is wanted); returns Σ exp(x - shift). */
+  double (*expShiftSum)(const float* x, float* y, long n, float shift);
+};
+
+const VecMath& vecMath();
+void vecSetIsa(int isa);
+
+const VecMath& vecMathGeneric();
+#if defined(__x86_64__) || defined(_M_X64)
+const VecMath& vecMathAvx2();
+#endif
+
+}  // namespace glimpse
