@@ -125,7 +125,7 @@ export function ansiHeatmap(input: AnsiHeatmapInput): string {
   check(Number.isInteger(maxColLabel) && maxColLabel >= 1, () => `${OP}: maxColLabelHeight must be a positive integer, got ${maxColLabel}`);
 
   const lines: string[] = [];
-  if (input.title !== undefined) lines.push(input.title);
+  if (input.title !== undefined) lines.push(truncate(input.title, width));
   const T = m.rows.length;
   const S = m.cols;
   if (T === 0 || S === 0) {
@@ -168,11 +168,10 @@ export function ansiHeatmap(input: AnsiHeatmapInput): string {
     lines.push(line);
   }
 
-  lines.push(legend(mode, scheme, domain));
   const notes: string[] = [];
-  if (shown < S) notes.push(`${S - shown} of ${S} columns not shown (terminal width ${width})`);
+  if (shown < S) notes.push(`${S - shown} of ${S} columns not shown`);
   if (missing > 0) notes.push(`? = ${missing} missing (NaN)`);
-  if (notes.length > 0) lines.push(notes.join('; '));
+  lines.push(...wrap([...legend(mode, scheme, domain), ...notes.map((n, i) => (i < notes.length - 1 ? `${n};` : n))], width));
   return lines.join('\n');
 }
 
@@ -189,13 +188,30 @@ function fitCell(ch: string, cellWidth: number): string {
   return ch + ' '.repeat(cellWidth - w);
 }
 
-function legend(mode: AnsiColorMode, scheme: ColorScheme, [lo, hi]: readonly [number, number]): string {
+/** Legend pieces, each kept whole when the line wraps. */
+function legend(mode: AnsiColorMode, scheme: ColorScheme, [lo, hi]: readonly [number, number]): string[] {
   if (mode === 'none') {
     const step = (hi - lo) / SHADES.length;
-    const parts = SHADES.map((ch, i) => (i === 0 ? `${ch} <${formatTick(lo + step)}` : `${ch} ≥${formatTick(lo + i * step)}`));
-    return `weight: ${parts.join('  ')}`;
+    return ['weight:', ...SHADES.map((ch, i) => (i === 0 ? `${ch} <${formatTick(lo + step)} ` : `${ch} ≥${formatTick(lo + i * step)} `))];
   }
   let bar = '';
   for (let i = 0; i < LEGEND_STEPS; i++) bar += `${background(mode, schemeRgb(scheme, i / (LEGEND_STEPS - 1)))} `;
-  return `weight: ${formatTick(lo)} ${bar}${ansiStyles.reset.open} ${formatTick(hi)}  (${scheme})`;
+  return ['weight:', `${formatTick(lo)} ${bar}${ansiStyles.reset.open} ${formatTick(hi)} `, `(${scheme})`];
+}
+
+/** Joins `parts` with spaces into lines no wider than `width` (a part wider than that gets a line of its own). */
+function wrap(parts: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of parts) {
+    const joined = line === '' ? part : `${line} ${part}`;
+    if (line !== '' && stringWidth(joined.trimEnd()) > width) {
+      lines.push(line.trimEnd());
+      line = part;
+    } else {
+      line = joined;
+    }
+  }
+  if (line !== '') lines.push(line.trimEnd());
+  return lines;
 }
