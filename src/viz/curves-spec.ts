@@ -169,18 +169,50 @@ function bucketMeans(points: readonly { x: number; y: number }[], max: number): 
   return out;
 }
 
-/** Log scale when positive values span more than `ratio`×, e.g. perplexity falling from 5000 to 50. */
-function yScaleFor(values: readonly number[], ratio = 30): { type: 'log'; nice: false } | { zero: false; nice: true } {
+// padding (px) keeps the outermost points and the best-value ring inside the plot, so nothing
+// pokes above it: Vega places a panel title above everything the panel draws, and the two
+// panels' titles only line up when both start at the plot's top edge.
+type YScale = { type: 'log'; nice: false; padding: number } | { zero: false; nice: true; padding: number; domain?: [number, number] };
+
+/**
+ * Log scale when positive values span more than `ratio`×, e.g. perplexity falling from 5000 to
+ * 50; a small band around a single value, which would otherwise get an empty axis.
+ */
+function yScaleFor(values: readonly number[], ratio = 30): YScale {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  return lo > 0 && hi / lo > ratio ? { type: 'log', nice: false } : { zero: false, nice: true };
+  if (lo === hi) {
+    const pad = Math.abs(lo) * 0.1 || 1;
+    return { zero: false, nice: true, padding: 12, domain: [lo - pad, hi + pad] };
+  }
+  return lo > 0 && hi / lo > ratio ? { type: 'log', nice: false, padding: 12 } : { zero: false, nice: true, padding: 12 };
+}
+
+/** Four significant digits without trailing zeros: 1.77, 33.94, 1234. */
+function short(v: number): string {
+  return Math.abs(v) >= 1000 ? v.toFixed(0) : String(Number(v.toPrecision(4)));
+}
+
+/** What the loss panel's subtitle says: the latest values. */
+function lastLosses(lossPoints: readonly Point[], stepPoints: readonly Point[]): string {
+  const last = (series: string): Point | undefined => lossPoints.filter((p) => p.series === series).at(-1);
+  const parts: string[] = [];
+  const train = last('train');
+  const valid = last('valid');
+  if (train) parts.push(`train ${short(train.y)}`);
+  if (valid) parts.push(`valid ${short(valid.y)}`);
+  if (parts.length > 0) return `last epoch: ${parts.join(' · ')}`;
+  return `last step: ${short(stepPoints[stepPoints.length - 1]!.y)}`;
 }
 
 function lossPanel(lossPoints: Point[], stepPoints: Point[], x: XEncoding, width: number, height: number): LayerPanel {
   const seriesOrder = ['train (per step)', 'train', 'valid'].filter((s) => [...stepPoints, ...lossPoints].some((p) => p.series === s));
   const colorOf: Record<string, string> = { 'train (per step)': SERIES_COLORS.trainSteps, train: SERIES_COLORS.train, valid: SERIES_COLORS.valid };
   const color = { field: 'series', type: 'nominal' as const, scale: { domain: seriesOrder, range: seriesOrder.map((s) => colorOf[s]) } };
-  const y = { field: 'y', type: 'quantitative' as const, title: 'loss', scale: yScaleFor([...lossPoints, ...stepPoints].map((p) => p.y)) };
+  const y = {
+    field: 'y', type: 'quantitative' as const, title: 'loss', scale: yScaleFor([...lossPoints, ...stepPoints].map((p) => p.y)),
+    axis: { labelFlush: true },
+  };
   const layer: Layer[] = [];
   if (stepPoints.length > 0) {
     layer.push({ data: { values: stepPoints }, mark: { type: 'line', strokeWidth: 1, opacity: 0.9 }, encoding: { x, y, color } });
@@ -192,24 +224,23 @@ function lossPanel(lossPoints: Point[], stepPoints: Point[], x: XEncoding, width
       encoding: { x, y, color, tooltip: [{ field: 'series' }, { field: 'x', title: 'epoch' }, { field: 'y', title: 'loss', format: '.4f' }] },
     });
   }
-  return { title: { text: 'Loss', frame: 'group' }, width, height, layer };
+  return { title: { text: 'Loss', subtitle: lastLosses(lossPoints, stepPoints), frame: 'group' }, width, height, layer };
 }
 
 function metricPanel(points: { x: number; y: number }[], metricName: string, higherIsBetter: boolean, x: XEncoding, width: number, height: number): LayerPanel {
   const values = points.map((p) => p.y);
   const percent = /acc|exact|match/i.test(metricName) && values.every((v) => v >= 0 && v <= 1);
   const best = points.reduce((b, p) => ((higherIsBetter ? p.y > b.y : p.y < b.y) ? p : b));
-  const shown = percent ? `${(best.y * 100).toFixed(1)}%` : Math.abs(best.y) >= 1000 ? best.y.toFixed(0) : best.y.toPrecision(4);
+  const shown = percent ? `${(best.y * 100).toFixed(1)}%` : short(best.y);
+  const note = `best ${shown} (epoch ${best.x})`;
   const y = {
     field: 'y', type: 'quantitative' as const, title: metricName, scale: yScaleFor(values),
-    axis: percent ? { format: '.0%' } : {},
+    axis: percent ? { format: '.0%', labelFlush: true } : { labelFlush: true },
   };
-  // Put the note on the side of the best point that has room: left of it when it sits in the
-  // right half of the panel.
-  const xs = points.map((p) => p.x);
-  const rightHalf = points.length > 1 && best.x > (Math.min(...xs) + Math.max(...xs)) / 2;
+  // The best value is ringed on the curve and spelled out in the subtitle, where it can never
+  // cover the curve.
   return {
-    title: { text: `Validation ${metricName}`, frame: 'group' },
+    title: { text: `Validation ${metricName}`, subtitle: note, frame: 'group' },
     width, height,
     layer: [
       {
@@ -218,14 +249,9 @@ function metricPanel(points: { x: number; y: number }[], metricName: string, hig
         encoding: { x, y, tooltip: [{ field: 'x', title: 'epoch' }, { field: 'y', title: metricName, format: '.4f' }] },
       },
       {
-        data: { values: [{ ...best, note: `best ${shown} (epoch ${best.x})` }] },
-        layer: [
-          { mark: { type: 'point', size: 160, strokeWidth: 2, color: '#222222', filled: false }, encoding: { x, y } },
-          {
-            mark: { type: 'text', align: rightHalf ? 'right' : 'left', dx: rightHalf ? -12 : 12, dy: higherIsBetter ? 14 : -14, fontSize: 11, color: '#222222' },
-            encoding: { x, y, text: { field: 'note' } },
-          },
-        ],
+        data: { values: [{ ...best, note }] },
+        mark: { type: 'point', size: 170, strokeWidth: 2, color: '#222222', filled: false },
+        encoding: { x, y, tooltip: { field: 'note' } },
       },
     ],
   };
