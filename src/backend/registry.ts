@@ -1,4 +1,5 @@
 import type { Backend, BackendName } from './backend.js';
+import { loadNativeBackend } from './native/index.js';
 import { refBackend } from './ref/backend.js';
 import { GlimpseError } from '../util/errors.js';
 
@@ -10,9 +11,7 @@ const loaders: Record<BackendName, () => Backend> = {
   wasm: () => {
     throw new GlimpseError('backend "wasm" is not available in this build');
   },
-  native: () => {
-    throw new GlimpseError('backend "native" is not available in this build');
-  },
+  native: loadNativeBackend,
 };
 
 let current: Backend | null = null;
@@ -33,16 +32,25 @@ export function getBackend(): Backend {
     current = setBackend(wanted);
     return current;
   }
+  const skipped: string[] = [];
   for (const name of ['native', 'wasm'] as const) {
     try {
       current = loaders[name]();
-      return current;
-    } catch {
-      // not available here: try the next one
+      break;
+    } catch (e) {
+      skipped.push((e as Error).message.replace(/^backend "(\w+)" is not available: /, '$1: '));
     }
   }
-  current = refBackend;
+  current ??= refBackend;
+  // One line, once, when Node could not use the native backend (in browsers it never can).
+  if (current.name !== 'native' && isNode()) {
+    console.warn(`glimpse: using the ${current.name} backend (${skipped.join('; ')})`);
+  }
   return current;
+}
+
+function isNode(): boolean {
+  return Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
 }
 
 /**
