@@ -10,11 +10,12 @@ namespace glimpse {
 namespace {
 namespace avx2 {
 
-inline __m256 exp8(__m256 x) {
+inline __m256 exp8(__m256 x0) {
+  __m256 x = x0;
   // exp(x) = 2^n · exp(r), n = round(x·log2 e), r = x − n·ln 2 (ln 2 split in two for accuracy).
   const __m256 hi = _mm256_set1_ps(88.3762626647949f);
   const __m256 lo = _mm256_set1_ps(-103.972084045410f);
-  const __m256 isNan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
+  const __m256 isNan = _mm256_cmp_ps(x0, x0, _CMP_UNORD_Q);
   const __m256 over = _mm256_cmp_ps(x, hi, _CMP_GT_OQ);
   const __m256 under = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
   x = _mm256_max_ps(_mm256_min_ps(x, hi), _mm256_set1_ps(-87.3365478515625f));
@@ -40,7 +41,7 @@ inline __m256 exp8(__m256 x) {
   y = _mm256_andnot_ps(_mm256_cmp_ps(x, _mm256_set1_ps(-87.3365478515625f), _CMP_LE_OQ), y);
   y = _mm256_blendv_ps(y, _mm256_set1_ps(INFINITY), over);
   y = _mm256_andnot_ps(under, y);
-  return _mm256_blendv_ps(y, x, isNan);
+  return _mm256_blendv_ps(y, x0, isNan);
 }
 
 inline __m256 sigmoid8(__m256 x) {

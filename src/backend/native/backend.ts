@@ -15,9 +15,9 @@ const COMPARE: Record<CompareOp, number> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, 
 
 /**
  * Below this many elements an elementwise kernel stays in JavaScript: a Node-API call costs about
- * as much as a JS loop over this many floats (measured with bench/native-kernels.ts).
+ * as much as a JS loop over this many floats (measured with bench/native-overhead.ts).
  */
-const SMALL = 48;
+const SMALL_DEFAULT = 48;
 
 const f64 = (a: AnyArray): boolean => a instanceof Float64Array;
 const F = (a: FloatArray): Float32Array => a as Float32Array;
@@ -44,9 +44,18 @@ function packBroadcast(bc: Broadcast | null): Int32Array | null {
   return m;
 }
 
+export interface NativeBackendOptions {
+  /**
+   * Elementwise calls on fewer elements than this run the reference kernel instead (0: always
+   * native, as the parity tests want).
+   */
+  small?: number;
+}
+
 /** The native backend over a loaded addon. Float64 arrays (gradient checks) go to the reference. */
-export function createNativeBackend(addon: NativeAddon): Backend {
+export function createNativeBackend(addon: NativeAddon, options: NativeBackendOptions = {}): Backend {
   const ref = refBackend;
+  const SMALL = options.small ?? SMALL_DEFAULT;
   const backend: Backend = {
     name: 'native',
 

@@ -44,6 +44,11 @@ export function loadNativeBackend(): Backend {
   return state.backend;
 }
 
+/** The loaded addon itself (tests build backends over it with other options). */
+export function nativeAddon(): NativeAddon {
+  return addon('nativeAddon');
+}
+
 function addon(op: string): NativeAddon {
   loadNativeBackend();
   if (state === null || 'error' in state) throw new GlimpseError(`${op}: the native backend is not available`);
