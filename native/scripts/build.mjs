@@ -48,6 +48,19 @@ function localNodeDir() {
   return existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? prefix : null;
 }
 
+/** The C++ compiler node-gyp's Makefile will call (CXX, else g++ / c++), if it runs. */
+function compilerProblem() {
+  if (process.platform === 'win32') return null; // node-gyp locates Visual Studio itself
+  const cxx = process.env.CXX || (process.platform === 'darwin' ? 'c++' : 'g++');
+  const probe = spawnSync(cxx.split(' ')[0], ['--version'], { encoding: 'utf8', shell: false });
+  if (probe.error || probe.status !== 0) {
+    return `no working C++ compiler (\`${cxx} --version\` ${probe.error ? 'could not run' : `exited with ${probe.status}`})`;
+  }
+  return null;
+}
+
+const noCompiler = compilerProblem();
+if (noCompiler) skip(noCompiler);
 const gyp = nodeGyp();
 if (!gyp) skip('node-gyp was not found');
 const nodedir = localNodeDir();
