@@ -17,7 +17,13 @@ export function loadAddon(): NativeAddon {
   const { createRequire } = proc.getBuiltinModule('node:module') as { createRequire(url: string): NodeRequireLike };
   const require = createRequire(import.meta.url);
   const explicit = proc.env?.GLIMPSE_NATIVE_ADDON;
-  if (explicit) return check(require(explicit), explicit);
+  if (explicit) {
+    try {
+      return check(require(explicit), explicit);
+    } catch (e) {
+      throw new Error(shorten((e as Error).message ?? String(e)));
+    }
+  }
   let firstError: unknown = null;
   // The workspace package (linked into node_modules by npm), else the source tree's native/ folder.
   for (const spec of ['glimpse-native', '../../../native/index.cjs']) {
