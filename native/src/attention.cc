@@ -16,14 +16,26 @@ namespace {
 // Row-block height for causal problems: block [i0, i1) only sees keys j < i1.
 constexpr int kCausalBlock = 32;
 
-inline float rowMaxOf(const float* x, long n) {
-  float m = -__builtin_inff();
-  for (long j = 0; j < n; j++) m = x[j] > m ? x[j] : m;
-  return m;
-}
-
 /** Number of key columns row block [i0, i1) can attend to. */
 inline int visibleKeys(const SdpaDims& p, int i1) { return p.causal ? (i1 < p.tk ? i1 : p.tk) : p.tk; }
+
+/**
+ * out[tk×n] = Mᵀ·X for M [tq×tk] (weights or dS) and X [tq×n]. With a causal mask M[i, j] = 0
+ * for i < j, so key block [j0, j1) only needs query rows i ≥ j0.
+ */
+void transposedProduct(const SdpaDims& p, int block, const float* m, const float* x, int n, float* out, bool threads) {
+  const int tq = p.tq, tk = p.tk;
+  if (!p.causal) {
+    gemmView(tk, n, tq, MatView{m, 1, tk}, MatView{x, n, 1}, out, n, false, threads);
+    return;
+  }
+  for (int j0 = 0; j0 < tk; j0 += block) {
+    const int j1 = j0 + block < tk ? j0 + block : tk;
+    const int i0 = j0 < tq ? j0 : tq;
+    gemmView(j1 - j0, n, tq - i0, MatView{m + static_cast<long>(i0) * tk + j0, 1, tk},
+             MatView{x + static_cast<long>(i0) * n, n, 1}, out + static_cast<long>(j0) * n, n, false, threads);
+  }
+}
 
 template <class F>
 void overProblems(const SdpaDims& p, const F& body) {
@@ -56,19 +68,26 @@ void sdpaForward(const SdpaDims& p, const float* q, const float* k, const float*
       gemmView(i1 - i0, nk, d, MatView{qz + static_cast<long>(i0) * d, d, 1}, MatView{kz, 1, d}, s, tk, false, threads);
       for (int i = i0; i < i1; i++) {
         float* row = wz + static_cast<long>(i) * tk;
-        for (int j = 0; j < nk; j++) {
-          const bool masked = (p.causal && j > i) || (kp && kp[j]) || (attnMask && attnMask[static_cast<long>(i) * tk + j]);
-          row[j] = masked ? -__builtin_inff() : row[j] * p.scale;
+        // Keys [limit, tk) are masked by causality; they get weight 0.
+        const int limit = p.causal ? (i + 1 < nk ? i + 1 : nk) : nk;
+        float max;
+        if (!kp && !attnMask) {
+          max = limit > 0 ? vm.scaleMax(row, limit, p.scale) : -__builtin_inff();
+        } else {
+          max = -__builtin_inff();
+          for (int j = 0; j < limit; j++) {
+            const bool masked = (kp && kp[j]) || (attnMask && attnMask[static_cast<long>(i) * tk + j]);
+            row[j] = masked ? -__builtin_inff() : row[j] * p.scale;
+            max = row[j] > max ? row[j] : max;
+          }
         }
-        const float max = rowMaxOf(row, nk);
         if (max == -__builtin_inff()) {
           // Fully masked row: weights 0 and output 0, never NaN.
           std::memset(row, 0, sizeof(float) * tk);
           continue;
         }
-        const float inv = static_cast<float>(1.0 / vm.expShiftSum(row, row, nk, max));
-        for (int j = 0; j < nk; j++) row[j] *= inv;
-        if (nk < tk) std::memset(row + nk, 0, sizeof(float) * (tk - nk));
+        vm.scale(row, limit, static_cast<float>(1.0 / vm.expShiftSum(row, row, limit, max)));
+        if (limit < tk) std::memset(row + limit, 0, sizeof(float) * (tk - limit));
       }
       gemmView(i1 - i0, dv, nk, MatView{s, tk, 1}, MatView{vz, dv, 1}, oz + static_cast<long>(i0) * dv, dv, false,
                threads);
@@ -87,7 +106,7 @@ void sdpaBackward(const SdpaDims& p, const float* q, const float* k, const float
     const float* pz = weights + static_cast<long>(z) * tq * tk;
     const float* goz = gOut + static_cast<long>(z) * tq * dv;
     // dV = Pᵀ·dO
-    if (gV) gemmView(tk, dv, tq, MatView{pz, 1, tk}, MatView{goz, dv, 1}, gV + static_cast<long>(z) * tk * dv, dv, false, threads);
+    if (gV) transposedProduct(p, block, pz, goz, dv, gV + static_cast<long>(z) * tk * dv, threads);
     if (!gQ && !gK) return;
     thread_local std::vector<float> dsBuf;
     if (dsBuf.size() < static_cast<size_t>(tq) * tk) dsBuf.resize(static_cast<size_t>(tq) * tk);
@@ -103,14 +122,14 @@ void sdpaBackward(const SdpaDims& p, const float* q, const float* k, const float
         float* row = ds + static_cast<long>(i) * tk;
         const float* pr = pz + static_cast<long>(i) * tk;
         const float* gw = gWeights ? gWeights + (static_cast<long>(z) * tq + i) * tk : nullptr;
+        const int limit = p.causal ? (i + 1 < nk ? i + 1 : nk) : nk;  // P is 0 beyond
         double sum = 0;
-        for (int j = 0; j < nk; j++) {
-          if (gw) row[j] += gw[j];
-          sum += static_cast<double>(row[j]) * pr[j];
-        }
+        if (gw)
+          for (int j = 0; j < limit; j++) row[j] += gw[j];
+        for (int j = 0; j < limit; j++) sum += static_cast<double>(row[j]) * pr[j];
         const float sf = static_cast<float>(sum);
-        for (int j = 0; j < nk; j++) row[j] = pr[j] * (row[j] - sf) * p.scale;
-        if (nk < tk) std::memset(row + nk, 0, sizeof(float) * (tk - nk));
+        for (int j = 0; j < limit; j++) row[j] = pr[j] * (row[j] - sf) * p.scale;
+        if (limit < tk) std::memset(row + limit, 0, sizeof(float) * (tk - limit));
       }
     }
     // dQ = dS·K (row block i only reaches keys < i1);  dK = dSᵀ·Q
@@ -123,7 +142,7 @@ void sdpaBackward(const SdpaDims& p, const float* q, const float* k, const float
                  gqz + static_cast<long>(i0) * d, d, false, threads);
       }
     }
-    if (gK) gemmView(tk, d, tq, MatView{ds, 1, tk}, MatView{qz, d, 1}, gK + static_cast<long>(z) * tk * d, d, false, threads);
+    if (gK) transposedProduct(p, block, ds, qz, d, gK + static_cast<long>(z) * tk * d, threads);
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include "bcast.h"
 #include "kernels.h"
+#include "pool.h"
 #include "vec.h"
 
 namespace glimpse {
@@ -177,7 +178,8 @@ void copyT(const T* src, const int32_t* ss, T* dst, const int32_t* ds, const int
 
 }  // namespace
 
-void unary(int op, const float* x, float* out, long n, double p0, double p1) {
+namespace {
+void unaryRange(int op, const float* x, float* out, long n, double p0, double p1) {
   const VecMath& vm = vecMath();
   switch (op) {
     case U_NEG: for (long i = 0; i < n; i++) out[i] = -x[i]; break;
@@ -204,7 +206,8 @@ void unary(int op, const float* x, float* out, long n, double p0, double p1) {
   }
 }
 
-void unaryBackward(int op, const float* x, const float* y, const float* gy, float* gx, long n, double p0, double p1) {
+void unaryBackwardRange(int op, const float* x, const float* y, const float* gy, float* gx, long n, double p0,
+                        double p1) {
   switch (op) {
     case U_NEG: for (long i = 0; i < n; i++) gx[i] = -gy[i]; break;
     case U_EXP: for (long i = 0; i < n; i++) gx[i] = gy[i] * y[i]; break;
@@ -224,8 +227,19 @@ void unaryBackward(int op, const float* x, const float* y, const float* gy, floa
     case U_AFFINE: for (long i = 0; i < n; i++) gx[i] = static_cast<float>(gy[i] * p0); break;
   }
 }
+}  // namespace
 
-void binary(int op, const float* a, const float* b, float* out, long n, const Bcast* bc) {
+// Large elementwise work is split over the pool in contiguous chunks.
+void unary(int op, const float* x, float* out, long n, double p0, double p1) {
+  parallelChunks(n, [&](long lo, long hi) { unaryRange(op, x + lo, out + lo, hi - lo, p0, p1); });
+}
+
+void unaryBackward(int op, const float* x, const float* y, const float* gy, float* gx, long n, double p0, double p1) {
+  parallelChunks(n, [&](long lo, long hi) { unaryBackwardRange(op, x + lo, y + lo, gy + lo, gx + lo, hi - lo, p0, p1); });
+}
+
+namespace {
+void binaryAny(int op, const float* a, const float* b, float* out, long n, const Bcast* bc) {
   switch (op) {
     case B_ADD: binaryT<B_ADD>(a, b, out, n, bc); break;
     case B_SUB: binaryT<B_SUB>(a, b, out, n, bc); break;
@@ -235,6 +249,15 @@ void binary(int op, const float* a, const float* b, float* out, long n, const Bc
     case B_MAXIMUM: binaryT<B_MAXIMUM>(a, b, out, n, bc); break;
     case B_MINIMUM: binaryT<B_MINIMUM>(a, b, out, n, bc); break;
   }
+}
+}  // namespace
+
+void binary(int op, const float* a, const float* b, float* out, long n, const Bcast* bc) {
+  if (bc) {
+    binaryAny(op, a, b, out, n, bc);
+    return;
+  }
+  parallelChunks(n, [&](long lo, long hi) { binaryAny(op, a + lo, b + lo, out + lo, hi - lo, nullptr); });
 }
 
 void binaryBackward(int op, const float* a, const float* b, const float* out, const float* gy, float* ga, float* gb,
@@ -269,11 +292,15 @@ void where(const uint8_t* cond, const void* a, const void* b, void* out, int ele
 }
 
 void maskScale(const float* x, const uint8_t* mask, float scale, float* out, long n) {
-  for (long i = 0; i < n; i++) out[i] = mask[i] ? x[i] * scale : 0.f;
+  parallelChunks(n, [&](long lo, long hi) {
+    for (long i = lo; i < hi; i++) out[i] = mask[i] ? x[i] * scale : 0.f;
+  });
 }
 
 void axpy(float alpha, const float* x, float* y, long n) {
-  for (long i = 0; i < n; i++) y[i] += alpha * x[i];
+  parallelChunks(n, [&](long lo, long hi) {
+    for (long i = lo; i < hi; i++) y[i] += alpha * x[i];
+  });
 }
 
 double sumSquares(const float* x, long n) {

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "kernels.h"
+#include "pool.h"
 
 namespace glimpse {
 
@@ -70,16 +71,18 @@ void adam(float* param, const float* grad, float* m, float* v, long n, const Ada
   const float decay = static_cast<float>(a.decayFactor);
   const bool decoupled = a.decayFactor != 1;
   const bool l2 = a.weightDecay != 0;
-  for (long i = 0; i < n; i++) {
-    float w = param[i];
-    if (decoupled) w *= decay;
-    const float g = l2 ? grad[i] + wd * w : grad[i];
-    const float mi = b1 * m[i] + c1 * g;
-    const float vi = b2 * v[i] + c2 * g * g;
-    m[i] = mi;
-    v[i] = vi;
-    param[i] = w - (step * mi) / (std::sqrt(vi) * invBc2 + eps);
-  }
+  parallelChunks(n, [&](long lo, long hi) {
+    for (long i = lo; i < hi; i++) {
+      float w = param[i];
+      if (decoupled) w *= decay;
+      const float g = l2 ? grad[i] + wd * w : grad[i];
+      const float mi = b1 * m[i] + c1 * g;
+      const float vi = b2 * v[i] + c2 * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      param[i] = w - (step * mi) / (std::sqrt(vi) * invBc2 + eps);
+    }
+  });
 }
 
 }  // namespace glimpse

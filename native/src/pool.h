@@ -22,4 +22,23 @@ void parallelFor(int tasks, const F& body) {
       tasks, [](void* ctx, int t) { (*static_cast<const F*>(ctx))(t); }, const_cast<F*>(&body));
 }
 
+/**
+ * Runs body(lo, hi) over [0, n) in contiguous chunks (multiples of 64 elements), one per
+ * thread, when n is large enough for the pool to pay off; else body(0, n) here.
+ */
+template <class F>
+void parallelChunks(long n, const F& body, long minParallel = 1L << 15) {
+  const int T = threadCount();
+  if (T <= 1 || n < minParallel) {
+    body(0L, n);
+    return;
+  }
+  const long units = (n + 63) / 64;
+  parallelFor(T, [&](int t) {
+    const long lo = units * t / T * 64;
+    const long hi = units * (t + 1) / T * 64;
+    if (lo < n) body(lo, hi < n ? hi : n);
+  });
+}
+
 }  // namespace glimpse

@@ -26,6 +26,18 @@ double expShiftSumG(const float* x, float* y, long n, float shift) {
   return s;
 }
 
+float scaleMaxG(float* x, long n, float s) {
+  float m = -__builtin_inff();
+  for (long i = 0; i < n; i++) {
+    x[i] *= s;
+    m = x[i] > m ? x[i] : m;
+  }
+  return m;
+}
+void scaleG(float* x, long n, float s) {
+  for (long i = 0; i < n; i++) x[i] *= s;
+}
+
 const VecMath* active = nullptr;
 
 const VecMath& forIsa(Isa isa) {
@@ -39,7 +51,7 @@ const VecMath& forIsa(Isa isa) {
 }  // namespace
 
 const VecMath& vecMathGeneric() {
-  static const VecMath v{expG, sigmoidG, tanhG, expShiftSumG};
+  static const VecMath v{expG, sigmoidG, tanhG, expShiftSumG, scaleMaxG, scaleG};
   return v;
 }
 

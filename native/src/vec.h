@@ -13,6 +13,10 @@ struct VecMath {
   void (*tanh)(const float* x, float* y, long n);
   /** y = exp(x - shift) (y may be null: only the sum is wanted); returns Σ exp(x - shift). */
   double (*expShiftSum)(const float* x, float* y, long n, float shift);
+  /** x ← x·s; returns max(x) (−∞ for n = 0; NaN entries are skipped). */
+  float (*scaleMax)(float* x, long n, float s);
+  /** x ← x·s. */
+  void (*scale)(float* x, long n, float s);
 };
 
 const VecMath& vecMath();

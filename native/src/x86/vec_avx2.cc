@@ -110,11 +110,38 @@ double expShiftSumA(const float* x, float* y, long n, float shift) {
   return (t[0] + t[1]) + (t[2] + t[3]);
 }
 
+float scaleMaxA(float* x, long n, float s) {
+  const __m256 sv = _mm256_set1_ps(s);
+  __m256 m = _mm256_set1_ps(-INFINITY);
+  long i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(x + i), sv);
+    _mm256_storeu_ps(x + i, v);
+    m = _mm256_max_ps(v, m);  // max_ps(v, m) keeps m when v is NaN
+  }
+  alignas(32) float t[8];
+  _mm256_store_ps(t, m);
+  float r = t[0];
+  for (int j = 1; j < 8; j++) r = t[j] > r ? t[j] : r;
+  for (; i < n; i++) {
+    x[i] *= s;
+    r = x[i] > r ? x[i] : r;
+  }
+  return r;
+}
+
+void scaleA(float* x, long n, float s) {
+  const __m256 sv = _mm256_set1_ps(s);
+  long i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), sv));
+  for (; i < n; i++) x[i] *= s;
+}
+
 }  // namespace avx2
 }  // namespace
 
 const VecMath& vecMathAvx2() {
-  static const VecMath v{avx2::expA, avx2::sigmoidA, avx2::tanhA, avx2::expShiftSumA};
+  static const VecMath v{avx2::expA, avx2::sigmoidA, avx2::tanhA, avx2::expShiftSumA, avx2::scaleMaxA, avx2::scaleA};
   return v;
 }
 
