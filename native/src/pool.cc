@@ -65,7 +65,9 @@ void workerLoop(Pool* p, unsigned seen) {
     int spins = 0;
     while ((g = p->generation.load(std::memory_order_acquire)) == seen) {
       GLIMPSE_PAUSE();
-      if (++spins % 64 == 0 && std::chrono::steady_clock::now() > until) {
+      // Past a short spin, give the core away between looks (another process may need it).
+      if (++spins > 2000) std::this_thread::yield();
+      if (spins % 64 == 0 && std::chrono::steady_clock::now() > until) {
         std::unique_lock<std::mutex> lock(p->sleepMutex);
         p->sleepers.fetch_add(1, std::memory_order_seq_cst);
         while (p->generation.load(std::memory_order_seq_cst) == seen) p->wake.wait(lock);
@@ -137,7 +139,12 @@ void parallelFor(int tasks, TaskFn fn, void* ctx) {
   insideTask = true;
   drain(p);
   insideTask = false;
-  while (p.pending.load(std::memory_order_acquire) > 0) GLIMPSE_PAUSE();
+  // Wait for the workers; yield after a short spin, so a worker that lost its core to another
+  // process gets it back instead of us burning it.
+  for (int spins = 0; p.pending.load(std::memory_order_acquire) > 0; spins++) {
+    if (spins < 2000) GLIMPSE_PAUSE();
+    else std::this_thread::yield();
+  }
 }
 
 }  // namespace glimpse
