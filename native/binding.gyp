@@ -21,6 +21,8 @@
       "target_name": "glimpse_native",
       "sources": [
         "src/addon.cc",
+        "src/bind_elementwise.cc",
+        "src/bind_fused.cc",
         "src/cpu.cc",
         "src/pool.cc",
         "src/gemm.cc",
