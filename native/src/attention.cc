@@ -1,6 +1,7 @@
 // Fused scaled dot-product attention: per (batch·head) problem, S = scale·Q·Kᵀ, mask, softmax
 // into the weights, O = P·V; the problems are spread over the pool. With a causal mask the row
 // blocks skip the key columns that are masked anyway.
+#include <limits>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -11,6 +12,8 @@
 #include "vec.h"
 
 namespace glimpse {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
 namespace {
 
 // Row-block height for causal problems: block [i0, i1) only sees keys j < i1.
@@ -72,16 +75,16 @@ void sdpaForward(const SdpaDims& p, const float* q, const float* k, const float*
         const int limit = p.causal ? (i + 1 < nk ? i + 1 : nk) : nk;
         float max;
         if (!kp && !attnMask) {
-          max = limit > 0 ? vm.scaleMax(row, limit, p.scale) : -__builtin_inff();
+          max = limit > 0 ? vm.scaleMax(row, limit, p.scale) : -kInf;
         } else {
-          max = -__builtin_inff();
+          max = -kInf;
           for (int j = 0; j < limit; j++) {
             const bool masked = (kp && kp[j]) || (attnMask && attnMask[static_cast<long>(i) * tk + j]);
-            row[j] = masked ? -__builtin_inff() : row[j] * p.scale;
+            row[j] = masked ? -kInf : row[j] * p.scale;
             max = row[j] > max ? row[j] : max;
           }
         }
-        if (max == -__builtin_inff()) {
+        if (max == -kInf) {
           // Fully masked row: weights 0 and output 0, never NaN.
           std::memset(row, 0, sizeof(float) * tk);
           continue;

@@ -1,9 +1,12 @@
+#include <limits>
 #include <cstring>
 #include <vector>
 
 #include "kernels.h"
 
 namespace glimpse {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
 
 void sumAxis(const float* x, long outer, long n, long inner, float* out, bool accumulate) {
   // Sums in float64, as the reference does, so long sums stay accurate.
@@ -41,7 +44,7 @@ void sumAxis(const float* x, long outer, long n, long inner, float* out, bool ac
 void maxAxis(const float* x, long outer, long n, long inner, float* out, int32_t* arg) {
   for (long o = 0; o < outer; o++) {
     for (long i = 0; i < inner; i++) {
-      float best = -__builtin_inff();
+      float best = -kInf;
       int32_t bj = 0;
       const float* p = x + o * n * inner + i;
       for (long j = 0; j < n; j++) {

@@ -1,3 +1,4 @@
+#include <limits>
 #include <cmath>
 
 #include "kernels.h"
@@ -5,10 +6,12 @@
 #include "vec.h"
 
 namespace glimpse {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
 namespace {
 
 inline float rowMax(const float* x, long n) {
-  float m0 = -__builtin_inff(), m1 = m0, m2 = m0, m3 = m0;
+  float m0 = -kInf, m1 = m0, m2 = m0, m3 = m0;
   long j = 0;
   for (; j + 4 <= n; j += 4) {
     m0 = x[j] > m0 ? x[j] : m0;
@@ -48,9 +51,9 @@ void softmax(const float* x, long rows, long n, float* out, bool log) {
       const float* xr = x + r * n;
       float* o = out + r * n;
       const float max = rowMax(xr, n);
-      if (max == -__builtin_inff()) {
+      if (max == -kInf) {
         // Fully masked row: weights 0 (log-weights −∞), never NaN.
-        for (long j = 0; j < n; j++) o[j] = log ? -__builtin_inff() : 0.f;
+        for (long j = 0; j < n; j++) o[j] = log ? -kInf : 0.f;
         continue;
       }
       if (log) {
@@ -77,7 +80,7 @@ void softmaxBackward(const float* y, const float* gy, long rows, long n, float* 
         for (long j = 0; j < n; j++) s += g[j];
         vm.exp(yr, o, n);
         const float sf = static_cast<float>(s);
-        for (long j = 0; j < n; j++) o[j] = yr[j] == -__builtin_inff() ? 0.f : g[j] - o[j] * sf;
+        for (long j = 0; j < n; j++) o[j] = yr[j] == -kInf ? 0.f : g[j] - o[j] * sf;
       } else {
         // gx = y ⊙ (gy − Σ gy ⊙ y)
         for (long j = 0; j < n; j++) s += static_cast<double>(g[j]) * yr[j];

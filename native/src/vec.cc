@@ -1,3 +1,4 @@
+#include <limits>
 #include "vec.h"
 
 #include <cmath>
@@ -5,6 +6,8 @@
 #include "cpu.h"
 
 namespace glimpse {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
 namespace {
 
 void expG(const float* x, float* y, long n) {
@@ -27,7 +30,7 @@ double expShiftSumG(const float* x, float* y, long n, float shift) {
 }
 
 float scaleMaxG(float* x, long n, float s) {
-  float m = -__builtin_inff();
+  float m = -kInf;
   for (long i = 0; i < n; i++) {
     x[i] *= s;
     m = x[i] > m ? x[i] : m;
