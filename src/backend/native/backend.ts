@@ -14,10 +14,13 @@ const BINARY: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 
 const COMPARE: Record<CompareOp, number> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5, and: 6, or: 7 };
 
 /**
- * Below this many elements an elementwise kernel stays in JavaScript: a Node-API call costs about
- * as much as a JS loop over this many floats (measured with bench/native-overhead.ts).
+ * Below this many elements an elementwise kernel stays in JavaScript: a Node-API call costs
+ * ~100–150 ns, what a JS loop spends on ~64 multiply-adds or ~16 tanh/exp (measured on the
+ * 2-core EPYC of PROTOCOL.md).
  */
-const SMALL_DEFAULT = 48;
+const SMALL_DEFAULT = 64;
+const SMALL_TRANSCENDENTAL = 16;
+const TRANSCENDENTAL: ReadonlySet<UnaryOp> = new Set(['exp', 'log', 'tanh', 'sigmoid', 'pow']);
 
 const f64 = (a: AnyArray): boolean => a instanceof Float64Array;
 const F = (a: FloatArray): Float32Array => a as Float32Array;
@@ -56,6 +59,7 @@ export interface NativeBackendOptions {
 export function createNativeBackend(addon: NativeAddon, options: NativeBackendOptions = {}): Backend {
   const ref = refBackend;
   const SMALL = options.small ?? SMALL_DEFAULT;
+  const smallUnary = (op: UnaryOp): number => options.small ?? (TRANSCENDENTAL.has(op) ? SMALL_TRANSCENDENTAL : SMALL_DEFAULT);
   const backend: Backend = {
     name: 'native',
 
@@ -82,11 +86,11 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
     },
 
     unary(op, x, out, p0, p1) {
-      if (f64(x) || out.length < SMALL) ref.unary(op, x, out, p0, p1);
+      if (f64(x) || out.length < smallUnary(op)) ref.unary(op, x, out, p0, p1);
       else addon.unary(UNARY[op], F(x), F(out), p0, p1);
     },
     unaryBackward(op, x, y, gy, gx, p0, p1) {
-      if (f64(gy) || gy.length < SMALL || x.length < gy.length || y.length < gy.length) ref.unaryBackward(op, x, y, gy, gx, p0, p1);
+      if (f64(gy) || gy.length < smallUnary(op) || x.length < gy.length || y.length < gy.length) ref.unaryBackward(op, x, y, gy, gx, p0, p1);
       else addon.unaryBackward(UNARY[op], F(x), F(y), F(gy), F(gx), p0, p1);
     },
     binary(op, a, b, out, bc) {
