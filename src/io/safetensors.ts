@@ -177,18 +177,20 @@ function readInts(source: string, e: SafetensorsEntry, view: DataView, count: nu
 
 function decodeEntry(source: string, e: SafetensorsEntry, data: Uint8Array): Tensor {
   const count = e.shape.reduce((a, b) => a * b, 1);
-  const raw = data.subarray(e.begin, e.end);
+  // A fresh, aligned copy of the tensor's bytes (Node Buffers' slice() would share memory).
+  const raw = new Uint8Array(e.end - e.begin);
+  raw.set(data.subarray(e.begin, e.end));
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let out: AnyArray;
   switch (e.dtype) {
     case 'F32':
-      out = LITTLE_ENDIAN_HOST ? new Float32Array(raw.slice().buffer) : Float32Array.from({ length: count }, (_, i) => view.getFloat32(e.begin + 4 * i, true));
+      out = LITTLE_ENDIAN_HOST ? new Float32Array(raw.buffer) : Float32Array.from({ length: count }, (_, i) => view.getFloat32(e.begin + 4 * i, true));
       break;
     case 'F64':
-      out = LITTLE_ENDIAN_HOST ? new Float64Array(raw.slice().buffer) : Float64Array.from({ length: count }, (_, i) => view.getFloat64(e.begin + 8 * i, true));
+      out = LITTLE_ENDIAN_HOST ? new Float64Array(raw.buffer) : Float64Array.from({ length: count }, (_, i) => view.getFloat64(e.begin + 8 * i, true));
       break;
     case 'I32':
-      out = LITTLE_ENDIAN_HOST ? new Int32Array(raw.slice().buffer) : Int32Array.from({ length: count }, (_, i) => view.getInt32(e.begin + 4 * i, true));
+      out = LITTLE_ENDIAN_HOST ? new Int32Array(raw.buffer) : Int32Array.from({ length: count }, (_, i) => view.getInt32(e.begin + 4 * i, true));
       break;
     case 'F16':
       out = Float32Array.from({ length: count }, (_, i) => halfToFloat(view.getUint16(e.begin + 2 * i, true)));
