@@ -24,7 +24,8 @@ export interface ReduceLROnPlateauConfig {
 /** Resumable state of {@link ReduceLROnPlateau} (the rates themselves live in the optimizer's state). */
 export interface PlateauStateDict {
   kind: 'ReduceLROnPlateau';
-  best: number;
+  /** Best metric so far; null before the first step (JSON has no ±Infinity). */
+  best: number | null;
   numBadEpochs: number;
   cooldownCounter: number;
   epoch: number;
@@ -100,13 +101,14 @@ export class ReduceLROnPlateau {
   }
 
   stateDict(): PlateauStateDict {
-    return { kind: 'ReduceLROnPlateau', best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter, epoch: this.epoch };
+    return { kind: 'ReduceLROnPlateau', best: Number.isFinite(this.best) ? this.best : null, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter, epoch: this.epoch };
   }
 
   loadStateDict(dict: PlateauStateDict): void {
-    if (dict?.kind !== 'ReduceLROnPlateau' || typeof dict.best !== 'number' || !Number.isInteger(dict.numBadEpochs) || !Number.isInteger(dict.cooldownCounter)) {
+    if (dict?.kind !== 'ReduceLROnPlateau' || (typeof dict.best !== 'number' && dict.best !== null) || !Number.isInteger(dict.numBadEpochs) || !Number.isInteger(dict.cooldownCounter)) {
       throw new GlimpseError('ReduceLROnPlateau.loadStateDict: expected {kind: "ReduceLROnPlateau", best, numBadEpochs, cooldownCounter, epoch}');
     }
-    ({ best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter, epoch: this.epoch } = dict);
+    this.best = dict.best ?? (this.config.mode === 'min' ? Infinity : -Infinity);
+    ({ numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter, epoch: this.epoch } = dict);
   }
 }
