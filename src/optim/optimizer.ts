@@ -39,6 +39,14 @@ export interface OptimizerStateDict {
 /**
  * The base of SGD, Adam and AdamW: parameter groups, per-parameter state, zeroGrad and an
  * exact state dict. Subclasses implement `update` for one parameter.
+ *
+ * @example
+ * const opt = new AdamW([
+ *   { params: weights },                  // the defaults below
+ *   { params: biases, weightDecay: 0 },   // a group with its own hyper-parameters
+ * ], { lr: 1e-3, weightDecay: 0.01 });
+ * opt.paramGroups[1].lr;                  // 1e-3 (schedules change it)
+ * const state = opt.stateDict();          // { kind, paramGroups, steps, tensors }
  */
 export abstract class Optimizer<H extends BaseHyper> {
   readonly paramGroups: ParamGroup<H>[];

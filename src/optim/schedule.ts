@@ -50,6 +50,13 @@ export interface ScheduleStateDict {
  * The base of the factor schedules: sets every group's lr to baseLr·f(t) at construction (t = 0)
  * and after each `step()`. Call `step()` once per optimizer step (warm-ups) or per epoch
  * (StepLR, ExponentialLR), after `optimizer.step()`.
+ *
+ * @example
+ * // A schedule of one's own: halve the rate every 1000 steps.
+ * class Halving extends LrSchedule {
+ *   constructor(opt: Optimizer<BaseHyper>) { super('Halving', opt); this.apply(); }
+ *   factor(t: number): number { return 0.5 ** Math.floor(t / 1000); }
+ * }
  */
 export abstract class LrSchedule {
   readonly baseLrs: number[];

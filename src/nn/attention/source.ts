@@ -34,6 +34,15 @@ export interface SourceAttentionOptions {
  *   a = softmax_j(e_j) over real tokens,   context = Σ_j a_j · memory_j
  *
  * The query is [B, Dq] (one step) or [B, Tq, Dq] (all steps at once).
+ *
+ * @example
+ * // A new scorer only defines score(); masking, softmax and the weighted sum come from here.
+ * class ScaledDot extends SourceAttention {
+ *   protected score(q: Tensor, keys: Tensor): Tensor {
+ *     return mul(matmul(q, transpose(keys, 1, 2)), 1 / Math.sqrt(q.shape[2]!));
+ *   }
+ * }
+ * const { context, weights } = new ScaledDot().forward(query, memory, { mask: lengthMask(lengths, S) });
  */
 export abstract class SourceAttention extends Module {
   /**
