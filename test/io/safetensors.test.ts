@@ -129,6 +129,7 @@ describe('safetensors decoding', () => {
     ['bytes after the last tensor', file(`{${entry('a', 0, 4)}}`, f32Bytes([1, 2])), /4 bytes after the last tensor/],
     ['non-string metadata', file(`{"__metadata__":{"v":1},${entry('a', 0, 4)}}`, f32Bytes([1])), /__metadata__ must map strings to strings/],
     ['an overflowing shape', file(`{${entry('a', 0, 4, '[4294967296,4294967296,4294967296]')}}`, f32Bytes([1])), /too large/],
+    ['a deeply nested header', file(`{"a":${'['.repeat(100000)}`), /not valid JSON/],
     ['a float8 tensor', file(`{${entry('a', 0, 1, '[1]', 'F8_E4M3')}}`, [0]), /F8_E4M3, which glimpse does not read/],
   ])('rejects %s with a clear error', (_what, bytes, pattern) => {
     expectError(bytes as Uint8Array, pattern as RegExp);
