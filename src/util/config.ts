@@ -1,69 +1,82 @@
 import { GlimpseError } from './errors.js';
 
-/** A config value: numbers, strings, booleans, null, arrays and nested configs. */
-export type ConfigValue = number | string | boolean | null | readonly ConfigValue[] | { readonly [k: string]: ConfigValue };
+/** One config field: its type, default (absent = required) and bounds. */
+export type FieldSpec =
+  | { type: 'int'; default?: number; min?: number }
+  | { type: 'intOrNull'; default?: number | null; min?: number }
+  | { type: 'number'; default?: number; min?: number; max?: number; maxExclusive?: boolean }
+  | { type: 'numberOrNull'; default?: number | null; min?: number }
+  | { type: 'boolean'; default?: boolean }
+  | { type: 'ints'; default?: number[]; min?: number }
+  | { type: 'pair'; default?: [number, number]; min?: number; max?: number; maxExclusive?: boolean }
+  | { type: 'enum'; values: readonly string[]; default?: string }
+  | { type: 'string'; default?: string };
 
-/** Allowed values of a string field, or a check for a numeric one, keyed by field name. */
-export type ConfigRules<T> = {
-  [K in keyof T]?: T[K] extends string ? readonly T[K][] : T[K] extends number ? (v: number) => string | null : never;
-};
+export type ConfigSpec = Record<string, FieldSpec>;
 
-function kind(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
+function describe(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? `[${v.map(String).join(', ')}]` : typeof v === 'string' ? `"${v}"` : String(v);
+}
+
+function checkNumber(component: string, key: string, v: unknown, spec: { min?: number; max?: number; maxExclusive?: boolean }, int: boolean): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || (int && !Number.isInteger(v))) {
+    throw new GlimpseError(`${component}: config.${key} must be ${int ? 'an integer' : 'a finite number'}, got ${describe(v)}`);
+  }
+  if (spec.min !== undefined && v < spec.min) throw new GlimpseError(`${component}: config.${key} must be ≥ ${spec.min}, got ${v}`);
+  if (spec.max !== undefined && (spec.maxExclusive ? v >= spec.max : v > spec.max)) {
+    throw new GlimpseError(`${component}: config.${key} must be ${spec.maxExclusive ? '<' : '≤'} ${spec.max}, got ${v}`);
+  }
+  return v;
+}
+
+function checkField(component: string, key: string, spec: FieldSpec, v: unknown): unknown {
+  switch (spec.type) {
+    case 'int': return checkNumber(component, key, v, spec, true);
+    case 'number': return checkNumber(component, key, v, spec, false);
+    case 'intOrNull': return v === null ? null : checkNumber(component, key, v, spec, true);
+    case 'numberOrNull': return v === null ? null : checkNumber(component, key, v, spec, false);
+    case 'boolean':
+      if (typeof v !== 'boolean') throw new GlimpseError(`${component}: config.${key} must be true or false, got ${describe(v)}`);
+      return v;
+    case 'ints':
+      if (!Array.isArray(v)) throw new GlimpseError(`${component}: config.${key} must be an array of integers, got ${describe(v)}`);
+      return v.map((x, i) => checkNumber(component, `${key}[${i}]`, x, spec, true));
+    case 'pair':
+      if (!Array.isArray(v) || v.length !== 2) throw new GlimpseError(`${component}: config.${key} must be a pair of numbers, got ${describe(v)}`);
+      return v.map((x, i) => checkNumber(component, `${key}[${i}]`, x, spec, false));
+    case 'string':
+      if (typeof v !== 'string') throw new GlimpseError(`${component}: config.${key} must be a string, got ${describe(v)}`);
+      return v;
+    case 'enum':
+      if (typeof v !== 'string' || !spec.values.includes(v)) {
+        throw new GlimpseError(`${component}: config.${key} must be one of ${spec.values.map((s) => `"${s}"`).join(', ')}, got ${describe(v)}`);
+      }
+      return v;
+  }
 }
 
 /**
- * Merges `overrides` into `defaults`, rejecting keys the defaults do not have and values of
- * another type (naming the key, the value and what was expected). A default of null accepts
- * any value; `rules` restrict strings to a set and check numbers. Nested objects merge
- * recursively.
- *
- * @example
- * const cfg = resolveConfig('lstm', { hidden: 256, dropout: 0.2 }, { hidden: 128 });
- * resolveConfig('lstm', { hidden: 256 }, { hiden: 128 }); // throws: unknown key "hiden" (known: hidden)
+ * Checks a config object against `spec` and fills in defaults: unknown keys, missing required
+ * keys and wrong types are errors naming the component and the key (minGPT's
+ * `get_default_config` habit). Returns a new, frozen object.
  */
-export function resolveConfig<T extends object>(
-  name: string, defaults: T, overrides: Record<string, unknown> | undefined, rules: ConfigRules<T> = {},
-): T {
-  const out = { ...defaults } as Record<string, unknown>;
-  if (overrides === undefined) return out as T;
-  if (kind(overrides) !== 'object') throw new GlimpseError(`${name} config: expected an object, got ${kind(overrides)}`);
-  const known = Object.keys(defaults);
-  for (const [key, value] of Object.entries(overrides)) {
-    if (!(key in defaults)) {
-      throw new GlimpseError(`${name} config: unknown key "${key}" (known keys: ${known.join(', ')})`);
-    }
-    const def = (defaults as Record<string, unknown>)[key];
-    if (def !== null && value !== null && kind(def) !== kind(value)) {
-      throw new GlimpseError(`${name} config: "${key}" must be ${kind(def) === 'array' ? 'an array' : `a ${kind(def)}`}, got ${JSON.stringify(value)}`);
-    }
-    if (def !== null && value === null) {
-      throw new GlimpseError(`${name} config: "${key}" must be a ${kind(def)}, got null`);
-    }
-    const rule = (rules as Record<string, unknown>)[key];
-    if (Array.isArray(rule) && !rule.includes(value)) {
-      throw new GlimpseError(`${name} config: "${key}" must be one of ${rule.map((r) => JSON.stringify(r)).join(', ')}, got ${JSON.stringify(value)}`);
-    }
-    if (typeof rule === 'function') {
-      const problem = (rule as (v: number) => string | null)(value as number);
-      if (problem) throw new GlimpseError(`${name} config: "${key}" ${problem}, got ${JSON.stringify(value)}`);
-    }
-    if (kind(def) === 'object' && kind(value) === 'object') {
-      out[key] = resolveConfig(`${name}.${key}`, def as object, value as Record<string, unknown>);
+export function resolveConfig<C>(component: string, given: unknown, spec: ConfigSpec): Readonly<C> {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+    throw new GlimpseError(`${component}: config must be an object, got ${describe(given)}`);
+  }
+  const known = Object.keys(spec);
+  for (const key of Object.keys(given)) {
+    if (!(key in spec)) throw new GlimpseError(`${component}: unknown config key "${key}" (known keys: ${known.join(', ')})`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(spec)) {
+    const v = (given as Record<string, unknown>)[key];
+    if (v === undefined) {
+      if (!('default' in field)) throw new GlimpseError(`${component}: config.${key} is required`);
+      out[key] = Array.isArray(field.default) ? [...field.default] : field.default;
     } else {
-      out[key] = value;
+      out[key] = checkField(component, key, field, v);
     }
   }
-  return out as T;
+  return Object.freeze(out) as Readonly<C>;
 }
-
-/** Rule: a positive integer. */
-export const positiveInt = (v: number): string | null => (Number.isInteger(v) && v > 0 ? null : 'must be a positive integer');
-/** Rule: a non-negative integer. */
-export const nonNegativeInt = (v: number): string | null => (Number.isInteger(v) && v >= 0 ? null : 'must be a non-negative integer');
-/** Rule: a probability in [0, 1). */
-export const probability = (v: number): string | null => (v >= 0 && v < 1 ? null : 'must be in [0, 1)');
-/** Rule: a positive number. */
-export const positive = (v: number): string | null => (Number.isFinite(v) && v > 0 ? null : 'must be a positive number');

@@ -3,11 +3,9 @@
  * (a Rust SVG renderer shipped as a prebuilt Node addon) with the DejaVu Sans files from npm,
  * written atomically.
  */
-import { randomBytes } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { check, GlimpseError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/fs-node.js';
 import { FONT_FAMILY_NAME, FONT_FILES, dejavuTextWidth } from './fonts.js';
 import type { AttentionHeatmapInput } from './heatmap-spec.js';
 import type { EpochRecord, TrainingCurvesOptions } from './curves-spec.js';
@@ -15,6 +13,7 @@ import { attentionHeatmapSvg, trainingCurvesSvg } from './svg.js';
 import type { RenderOptions } from './render-svg.js';
 
 export { FONT_FILES, FONT_FAMILY_NAME, dejavuTextWidth } from './fonts.js';
+export { writeFileAtomic };
 export * from './index.js';
 
 // Lay text out with the metrics of the very font resvg draws with.
@@ -82,7 +81,7 @@ export async function trainingCurvesPng(history: readonly EpochRecord[], opts: T
  * await writeAttentionPng('runs/reverse/attention.png', { weights, rowLabels, colLabels, title: 'reverse' });
  */
 export async function writeAttentionPng(path: string, input: AttentionHeatmapInput, png: PngOptions = {}): Promise<void> {
-  await writeFileAtomic(path, await attentionHeatmapPng(input, png));
+  writeFileAtomic(path, await attentionHeatmapPng(input, png));
 }
 
 /**
@@ -92,17 +91,6 @@ export async function writeAttentionPng(path: string, input: AttentionHeatmapInp
  * await writeTrainingCurvesPng('runs/lm/curves.png', history, { title: 'Shakespeare LM' });
  */
 export async function writeTrainingCurvesPng(path: string, history: readonly EpochRecord[], opts: TrainingCurvesOptions & PngOptions = {}): Promise<void> {
-  await writeFileAtomic(path, await trainingCurvesPng(history, opts));
+  writeFileAtomic(path, await trainingCurvesPng(history, opts));
 }
 
-/** Writes `data` to `path` via a temporary file in the same folder and a rename. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw new GlimpseError(`writeFileAtomic: could not write ${path}: ${(err as Error).message}`);
-  }
-}

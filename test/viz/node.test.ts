@@ -26,8 +26,8 @@ describe('PNG files', () => {
 
   it('names the path when the folder does not exist, and leaves nothing behind', async () => {
     const missing = join(dir, 'no-such-folder', 'attention.png');
-    await expect(writeFileAtomic(missing, 'x')).rejects.toThrow(GlimpseError);
-    await expect(writeFileAtomic(missing, 'x')).rejects.toThrow(/no-such-folder\/attention\.png/);
+    expect(() => writeFileAtomic(missing, 'x')).toThrow(GlimpseError);
+    expect(() => writeFileAtomic(missing, 'x')).toThrow(/no-such-folder\/attention\.png/);
   });
 
   it('rejects input that is not SVG and a bad scale', () => {
