@@ -112,6 +112,44 @@ void blocked(const GemmKernel& K, int m0, int m1, int n0, int n1, int k, MatView
   }
 }
 
+// Products with at most this many rows skip packing: each row of C is a vector–matrix product
+// that streams B once (GEMV-like: decoding steps, batch-1 inference).
+constexpr int kSmallRows = 4;
+
+/** C[m×n] (+)= A·B for m ≤ kSmallRows over columns [n0, n1), B's rows contiguous (cs = 1). */
+void smallRowsNN(int m, int n0, int n1, int k, MatView a, MatView b, float* c, long ldc, bool accumulate) {
+  for (int i = 0; i < m; i++) {
+    float* ci = c + i * ldc;
+    if (!accumulate)
+      for (int j = n0; j < n1; j++) ci[j] = 0.f;
+    for (int p = 0; p < k; p++) {
+      const float av = a.data[i * a.rs + p * a.cs];
+      const float* bp = b.data + p * b.rs;
+      for (int j = n0; j < n1; j++) ci[j] += av * bp[j];
+    }
+  }
+}
+
+/** The same with B's columns contiguous (rs = 1, B transposed): one dot product per element. */
+void smallRowsNT(int m, int n0, int n1, int k, MatView a, MatView b, float* c, long ldc, bool accumulate) {
+  for (int i = 0; i < m; i++) {
+    float* ci = c + i * ldc;
+    const float* ai = a.data + i * a.rs;
+    for (int j = n0; j < n1; j++) {
+      const float* bj = b.data + j * b.cs;
+      float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      int p = 0;
+      if (a.cs == 1) {
+        for (; p + 8 <= k; p += 8)
+          for (int q = 0; q < 8; q++) s[q] += ai[p + q] * bj[p + q];
+      }
+      float t = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+      for (; p < k; p++) t += ai[p * a.cs] * bj[p];
+      ci[j] = accumulate ? ci[j] + t : t;
+    }
+  }
+}
+
 /** Splits [0, size) into `parts` ranges aligned to `align`; range `i` is [lo, hi). */
 void splitRange(int size, int parts, int align, int i, int& lo, int& hi) {
   const int units = (size + align - 1) / align;
@@ -151,6 +189,22 @@ void gemmView(int m, int n, int k, MatView a, MatView b, float* c, long ldc, boo
   const GemmKernel& K = kern();
   const int T = threadCount();
   const double flops = 2.0 * m * n * k;
+  if (m <= kSmallRows && (b.cs == 1 || b.rs == 1)) {
+    auto rows = [&](int n0, int n1) {
+      if (b.cs == 1) smallRowsNN(m, n0, n1, k, a, b, c, ldc, accumulate);
+      else smallRowsNT(m, n0, n1, k, a, b, c, ldc, accumulate);
+    };
+    if (!threads || T <= 1 || flops < kParallelFlops) {
+      rows(0, n);
+    } else {
+      parallelFor(T, [&](int t) {
+        int lo, hi;
+        splitRange(n, T, 16, t, lo, hi);
+        if (lo < hi) rows(lo, hi);
+      });
+    }
+    return;
+  }
   if (!threads || T <= 1 || flops < kParallelFlops) {
     blocked(K, 0, m, 0, n, k, a, b, c, ldc, accumulate);
     return;
