@@ -7,7 +7,8 @@
  *                                   [--repeats 7] [--torch /tmp/w4.json]
  *
  * With --torch (the JSON written by `w4_kernels.py --json`) each line also shows PyTorch's figure
- * and the ratio (> 1 means glimpse is faster).
+ * and the ratio (> 1 means glimpse is faster), for the median batch and for the best batch (the
+ * best is the steadier figure on a machine shared with other work).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -34,13 +35,14 @@ const minTime = Number(values['min-time']);
 const repeats = Number(values.repeats);
 
 interface TorchReport {
-  gemm: { M: number; K: number; N: number; gflops: number }[];
-  lstm_layer: { ms: number; forward_only_ms: number };
-  attention: { ms: number; forward_only_ms: number };
+  gemm: { M: number; K: number; N: number; gflops: number; gflops_best: number }[];
+  lstm_layer: { ms: number; best_s: number; forward_only_ms: number };
+  attention: { ms: number; best_s: number; forward_only_ms: number };
 }
 const torch: TorchReport | null = values.torch ? (JSON.parse(readFileSync(values.torch, 'utf8')) as TorchReport) : null;
 
-function bench(fn: () => void): number {
+/** Seconds per call: the median and the best of `repeats` timed batches. */
+function bench(fn: () => void): { median: number; best: number } {
   for (let i = 0; i < 3; i++) fn();
   let n = 1;
   for (;;) {
@@ -56,18 +58,31 @@ function bench(fn: () => void): number {
     per.push((performance.now() - t0) / 1e3 / n);
   }
   per.sort((a, b) => a - b);
-  return per[Math.floor(per.length / 2)]!;
+  return { median: per[Math.floor(per.length / 2)]!, best: per[0]! };
 }
 
-function line(name: string, value: number, unit: string, theirs: number | undefined, higherIsBetter: boolean): void {
-  const v = value.toFixed(unit === 'ms' ? 3 : 1);
-  if (theirs === undefined) {
-    console.log(`${name.padEnd(34)} ${v.padStart(9)} ${unit}`);
+type Figure = { median: number; best: number };
+
+function fmt(v: number, unit: string): string {
+  return v.toFixed(unit === 'ms' ? 3 : 1).padStart(8);
+}
+
+/** One result line: glimpse median (best), PyTorch median (best), ratios (> 1: glimpse faster). */
+function line(name: string, ours: Figure, unit: string, theirs: Figure | undefined, higherIsBetter: boolean): void {
+  const head = `${name.padEnd(38)} ${fmt(ours.median, unit)} (best ${fmt(ours.best, unit)}) ${unit}`;
+  if (!theirs) {
+    console.log(head);
     return;
   }
-  const ratio = higherIsBetter ? value / theirs : theirs / value;
-  console.log(`${name.padEnd(34)} ${v.padStart(9)} ${unit}   pytorch ${theirs.toFixed(unit === 'ms' ? 3 : 1).padStart(9)}   ratio ${ratio.toFixed(2)}×`);
+  const ratio = (a: number, b: number): string => (higherIsBetter ? a / b : b / a).toFixed(2);
+  // (w4_kernels.py gives only a median for the forward-only figures)
+  const theirBest = Number.isNaN(theirs.best) ? '     n/a' : fmt(theirs.best, unit);
+  const bestRatio = Number.isNaN(theirs.best) ? 'n/a' : `${ratio(ours.best, theirs.best)}×`;
+  console.log(`${head} | pytorch ${fmt(theirs.median, unit)} (best ${theirBest}) | ratio ${ratio(ours.median, theirs.median)}× (best ${bestRatio})`);
 }
+
+const gflops = (m: number, n: number, k: number, s: Figure): Figure => ({ median: (2 * m * n * k) / s.median / 1e9, best: (2 * m * n * k) / s.best / 1e9 });
+const ms = (s: Figure): Figure => ({ median: s.median * 1e3, best: s.best * 1e3 });
 
 const rng = new Rng(0);
 const backend = getBackend();
@@ -81,8 +96,8 @@ for (const [M, K, N] of shapes) {
   const c = new Float32Array(M * N);
   const p = { batch: 1, m: M, n: N, k: K, transA: false, transB: false, strideA: 0, strideB: 0, strideC: 0, accumulate: false };
   const s = bench(() => backend.gemm(p, a, b, c));
-  const theirs = torch?.gemm.find((g) => g.M === M && g.K === K && g.N === N)?.gflops;
-  line(`GEMM [${M}x${K}].[${K}x${N}]`, (2 * M * N * K) / s / 1e9, 'GFLOP/s', theirs, true);
+  const t = torch?.gemm.find((g) => g.M === M && g.K === K && g.N === N);
+  line(`GEMM [${M}x${K}].[${K}x${N}]`, gflops(M, N, K, s), 'GFLOP/s', t && { median: t.gflops, best: t.gflops_best }, true);
 }
 
 {
@@ -103,9 +118,10 @@ for (const [M, K, N] of shapes) {
     const { output } = lstmLayer(x, wIh, wHh, bIh, bHh, h0, c0);
     output.backward(g);
   });
-  line('LSTM layer fwd+bwd (B32 T35 256)', fb * 1e3, 'ms', torch?.lstm_layer.ms, false);
+  const tl = torch?.lstm_layer;
+  line('LSTM layer fwd+bwd (B32 T35 256)', ms(fb), 'ms', tl && { median: tl.ms, best: tl.best_s * 1e3 }, false);
   const f = bench(() => lstmLayer(x.detach(), wIh.detach(), wHh.detach(), bIh.detach(), bHh.detach(), h0, c0));
-  line('LSTM layer forward only', f * 1e3, 'ms', torch?.lstm_layer.forward_only_ms, false);
+  line('LSTM layer forward only', ms(f), 'ms', tl && { median: tl.forward_only_ms, best: NaN }, false);
 }
 
 {
@@ -121,7 +137,8 @@ for (const [M, K, N] of shapes) {
     q.grad = k.grad = v.grad = null;
     scaledDotProductAttention(q, k, v, { causal: true }).output.backward(go);
   });
-  line('SDPA causal fwd+bwd (B32 h4 T128 d64)', fb * 1e3, 'ms', torch?.attention.ms, false);
+  const ta = torch?.attention;
+  line('SDPA causal fwd+bwd (B32 h4 T128 d64)', ms(fb), 'ms', ta && { median: ta.ms, best: ta.best_s * 1e3 }, false);
   const f = bench(() => scaledDotProductAttention(q.detach(), k.detach(), v.detach(), { causal: true }));
-  line('SDPA forward only', f * 1e3, 'ms', torch?.attention.forward_only_ms, false);
+  line('SDPA forward only', ms(f), 'ms', ta && { median: ta.forward_only_ms, best: NaN }, false);
 }
