@@ -33,6 +33,10 @@ struct Pool {
   std::atomic<int> sleepers{0};
   std::mutex sleepMutex;  // guards the sleep/wake hand-over only
   std::condition_variable wake;
+  // The caller may sleep while the last workers finish (see parallelFor).
+  std::atomic<bool> callerWaiting{false};
+  std::mutex doneMutex;
+  std::condition_variable done;
   TaskFn fn = nullptr;
   void* ctx = nullptr;
   int tasks = 0;
@@ -80,7 +84,10 @@ void workerLoop(Pool* p, unsigned seen) {
       return;
     }
     drain(*p);
-    p->pending.fetch_sub(1, std::memory_order_release);
+    if (p->pending.fetch_sub(1, std::memory_order_seq_cst) == 1 && p->callerWaiting.load(std::memory_order_seq_cst)) {
+      { std::lock_guard<std::mutex> lock(p->doneMutex); }
+      p->done.notify_one();
+    }
   }
 }
 
@@ -139,11 +146,17 @@ void parallelFor(int tasks, TaskFn fn, void* ctx) {
   insideTask = true;
   drain(p);
   insideTask = false;
-  // Wait for the workers; yield after a short spin, so a worker that lost its core to another
-  // process gets it back instead of us burning it.
+  // Wait for the workers: spin briefly (the usual case: they finish together), then sleep, so a
+  // worker that lost its core to another process can be moved onto ours.
   for (int spins = 0; p.pending.load(std::memory_order_acquire) > 0; spins++) {
-    if (spins < 2000) GLIMPSE_PAUSE();
-    else std::this_thread::yield();
+    if (spins < 4000) {
+      GLIMPSE_PAUSE();
+      continue;
+    }
+    std::unique_lock<std::mutex> lock(p.doneMutex);
+    p.callerWaiting.store(true, std::memory_order_seq_cst);
+    while (p.pending.load(std::memory_order_seq_cst) > 0) p.done.wait_for(lock, std::chrono::milliseconds(1));
+    p.callerWaiting.store(false, std::memory_order_relaxed);
   }
 }
 
