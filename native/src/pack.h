@@ -2,29 +2,59 @@
 // inside its own namespace so each is compiled (and vectorised) with that unit's flags.
 // Requires MR and NR as constexpr ints in the including scope.
 
+#ifndef GLIMPSE_PREFETCH
+#if defined(__GNUC__) || defined(__clang__)
+#define GLIMPSE_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define GLIMPSE_PREFETCH(p) ((void)0)
+#endif
+#endif
+
 static void packA(int mc, int kc, const float* a, long rs, long cs, float* dst) {
+  if (rs == 1) {
+    // op(A) columns are contiguous (A transposed): walk p outermost so each source row is read
+    // once as one contiguous run, dealing MR-float pieces out to the panels.
+    const int panels = (mc + MR - 1) / MR;
+    for (int p = 0; p < kc; p++) {
+      const float* s = a + p * cs;
+      // The rows are far apart (one page each, in short runs): fetch a few rows ahead.
+      if (p + 6 < kc) {
+        const char* ahead = reinterpret_cast<const char*>(s + 6 * cs);
+        for (int b = 0; b < mc * 4; b += 64) GLIMPSE_PREFETCH(ahead + b);
+      }
+      for (int ip = 0; ip < panels; ip++) {
+        float* d = dst + static_cast<long>(ip) * kc * MR + p * MR;
+        const int i0 = ip * MR;
+        const int mr = mc - i0 < MR ? mc - i0 : MR;
+        if (mr == MR) {
+          for (int i = 0; i < MR; i++) d[i] = s[i0 + i];
+        } else {
+          int i = 0;
+          for (; i < mr; i++) d[i] = s[i0 + i];
+          for (; i < MR; i++) d[i] = 0.f;
+        }
+      }
+    }
+    return;
+  }
   for (int i0 = 0; i0 < mc; i0 += MR) {
     const int mr = mc - i0 < MR ? mc - i0 : MR;
     const float* src = a + i0 * rs;
-    if (rs == 1) {
-      // op(A) columns are contiguous (A transposed): copy MR floats per p.
+    if (mr == MR) {
+      // p outermost: the MR source rows stay in L1 and every store is contiguous.
       for (int p = 0; p < kc; p++) {
         const float* s = src + p * cs;
-        int i = 0;
-        for (; i < mr; i++) dst[p * MR + i] = s[i];
-        for (; i < MR; i++) dst[p * MR + i] = 0.f;
+        float* d = dst + p * MR;
+        for (int i = 0; i < MR; i++) d[i] = s[i * rs];
       }
     } else {
-      for (int i = 0; i < mr; i++) {
-        const float* s = src + i * rs;
-        if (cs == 1) {
-          for (int p = 0; p < kc; p++) dst[p * MR + i] = s[p];
-        } else {
-          for (int p = 0; p < kc; p++) dst[p * MR + i] = s[p * cs];
-        }
+      for (int p = 0; p < kc; p++) {
+        const float* s = src + p * cs;
+        float* d = dst + p * MR;
+        int i = 0;
+        for (; i < mr; i++) d[i] = s[i * rs];
+        for (; i < MR; i++) d[i] = 0.f;
       }
-      for (int i = mr; i < MR; i++)
-        for (int p = 0; p < kc; p++) dst[p * MR + i] = 0.f;
     }
     dst += kc * MR;
   }
