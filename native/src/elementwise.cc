@@ -304,14 +304,17 @@ void axpy(float alpha, const float* x, float* y, long n) {
 }
 
 double sumSquares(const float* x, long n) {
-  double s0 = 0, s1 = 0;
-  long i = 0;
-  for (; i + 2 <= n; i += 2) {
-    s0 += static_cast<double>(x[i]) * x[i];
-    s1 += static_cast<double>(x[i + 1]) * x[i + 1];
-  }
-  for (; i < n; i++) s0 += static_cast<double>(x[i]) * x[i];
-  return s0 + s1;
+  const VecMath& vm = vecMath();
+  double part[64] = {};
+  const int T = threadCount() < 64 ? threadCount() : 64;
+  if (T <= 1 || n < (1L << 16)) return vm.sumSquares(x, n);
+  parallelFor(T, [&](int t) {
+    const long lo = n * t / T, hi = n * (t + 1) / T;
+    part[t] = vm.sumSquares(x + lo, hi - lo);
+  });
+  double s = 0;
+  for (int t = 0; t < T; t++) s += part[t];
+  return s;
 }
 
 void copyStrided(const void* src, long srcOffset, const int32_t* srcStrides, void* dst, long dstOffset,

@@ -10,20 +10,6 @@ namespace glimpse {
 constexpr float kInf = std::numeric_limits<float>::infinity();
 namespace {
 
-inline float rowMax(const float* x, long n) {
-  float m0 = -kInf, m1 = m0, m2 = m0, m3 = m0;
-  long j = 0;
-  for (; j + 4 <= n; j += 4) {
-    m0 = x[j] > m0 ? x[j] : m0;
-    m1 = x[j + 1] > m1 ? x[j + 1] : m1;
-    m2 = x[j + 2] > m2 ? x[j + 2] : m2;
-    m3 = x[j + 3] > m3 ? x[j + 3] : m3;
-  }
-  for (; j < n; j++) m0 = x[j] > m0 ? x[j] : m0;
-  m0 = m1 > m0 ? m1 : m0;
-  m2 = m3 > m2 ? m3 : m2;
-  return m2 > m0 ? m2 : m0;
-}
 
 // Rows are independent: large problems (an LM's logits) split over the pool.
 constexpr long kParallelElems = 1L << 16;
@@ -50,7 +36,7 @@ void softmax(const float* x, long rows, long n, float* out, bool log) {
     for (long r = r0; r < r1; r++) {
       const float* xr = x + r * n;
       float* o = out + r * n;
-      const float max = rowMax(xr, n);
+      const float max = vm.max(xr, n);
       if (max == -kInf) {
         // Fully masked row: weights 0 (log-weights −∞), never NaN.
         for (long j = 0; j < n; j++) o[j] = log ? -kInf : 0.f;
@@ -97,7 +83,7 @@ void crossEntropy(const float* logits, const int32_t* target, long rows, long n,
   rowsParallel(rows, n, [&](long r0, long r1) {
     for (long r = r0; r < r1; r++) {
       const float* x = logits + r * n;
-      const float max = rowMax(x, n);
+      const float max = vm.max(x, n);
       const double l = max + std::log(vm.expShiftSum(x, nullptr, n, max));
       lse[r] = static_cast<float>(l);
       const int t = target[r];

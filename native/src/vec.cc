@@ -41,6 +41,20 @@ void scaleG(float* x, long n, float s) {
   for (long i = 0; i < n; i++) x[i] *= s;
 }
 
+float maxG(const float* x, long n) {
+  float m = -kInf;
+  for (long i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
+  return m;
+}
+double sumSquaresG(const float* x, long n) {
+  double s[4] = {0, 0, 0, 0};
+  long i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int j = 0; j < 4; j++) s[j] += static_cast<double>(x[i + j]) * x[i + j];
+  for (; i < n; i++) s[0] += static_cast<double>(x[i]) * x[i];
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 const VecMath* active = nullptr;
 
 const VecMath& forIsa(Isa isa) {
@@ -54,7 +68,7 @@ const VecMath& forIsa(Isa isa) {
 }  // namespace
 
 const VecMath& vecMathGeneric() {
-  static const VecMath v{expG, sigmoidG, tanhG, expShiftSumG, scaleMaxG, scaleG};
+  static const VecMath v{expG, sigmoidG, tanhG, expShiftSumG, scaleMaxG, scaleG, maxG, sumSquaresG};
   return v;
 }
 

@@ -17,6 +17,10 @@ struct VecMath {
   float (*scaleMax)(float* x, long n, float s);
   /** x ← x·s. */
   void (*scale)(float* x, long n, float s);
+  /** max(x) (−∞ for n = 0; NaN entries are skipped). */
+  float (*max)(const float* x, long n);
+  /** Σ x² accumulated in float64. */
+  double (*sumSquares)(const float* x, long n);
 };
 
 const VecMath& vecMath();

@@ -137,11 +137,46 @@ void scaleA(float* x, long n, float s) {
   for (; i < n; i++) x[i] *= s;
 }
 
+float maxA(const float* x, long n) {
+  __m256 m0 = _mm256_set1_ps(-INFINITY), m1 = m0;
+  long i = 0;
+  for (; i + 16 <= n; i += 16) {
+    m0 = _mm256_max_ps(_mm256_loadu_ps(x + i), m0);  // keeps m when x is NaN
+    m1 = _mm256_max_ps(_mm256_loadu_ps(x + i + 8), m1);
+  }
+  alignas(32) float t[8];
+  _mm256_store_ps(t, _mm256_max_ps(m0, m1));
+  float r = t[0];
+  for (int j = 1; j < 8; j++) r = t[j] > r ? t[j] : r;
+  for (; i < n; i++) r = x[i] > r ? x[i] : r;
+  return r;
+}
+
+double sumSquaresA(const float* x, long n) {
+  __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+  long i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256 v0 = _mm256_loadu_ps(x + i), v1 = _mm256_loadu_ps(x + i + 8);
+    const __m256d d0 = _mm256_cvtps_pd(_mm256_castps256_ps128(v0)), d1 = _mm256_cvtps_pd(_mm256_extractf128_ps(v0, 1));
+    const __m256d d2 = _mm256_cvtps_pd(_mm256_castps256_ps128(v1)), d3 = _mm256_cvtps_pd(_mm256_extractf128_ps(v1, 1));
+    a0 = _mm256_fmadd_pd(d0, d0, a0);
+    a1 = _mm256_fmadd_pd(d1, d1, a1);
+    a2 = _mm256_fmadd_pd(d2, d2, a2);
+    a3 = _mm256_fmadd_pd(d3, d3, a3);
+  }
+  alignas(32) double t[4];
+  _mm256_store_pd(t, _mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
+  double s = (t[0] + t[1]) + (t[2] + t[3]);
+  for (; i < n; i++) s += static_cast<double>(x[i]) * x[i];
+  return s;
+}
+
 }  // namespace avx2
 }  // namespace
 
 const VecMath& vecMathAvx2() {
-  static const VecMath v{avx2::expA, avx2::sigmoidA, avx2::tanhA, avx2::expShiftSumA, avx2::scaleMaxA, avx2::scaleA};
+  static const VecMath v{avx2::expA, avx2::sigmoidA, avx2::tanhA, avx2::expShiftSumA, avx2::scaleMaxA, avx2::scaleA, avx2::maxA,
+                         avx2::sumSquaresA};
   return v;
 }
 
