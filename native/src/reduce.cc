@@ -1,8 +1,10 @@
 #include <limits>
 #include <cstring>
+#include <algorithm>
 #include <vector>
 
 #include "kernels.h"
+#include "pool.h"
 
 namespace glimpse {
 
@@ -27,18 +29,38 @@ void sumAxis(const float* x, long outer, long n, long inner, float* out, bool ac
     }
     return;
   }
-  thread_local std::vector<double> acc;
-  if (static_cast<long>(acc.size()) < inner) acc.resize(static_cast<size_t>(inner));
-  for (long o = 0; o < outer; o++) {
-    std::memset(acc.data(), 0, sizeof(double) * static_cast<size_t>(inner));
-    double* a = acc.data();
-    for (long j = 0; j < n; j++) {
-      const float* r = x + (o * n + j) * inner;
-      for (long i = 0; i < inner; i++) a[i] += r[i];
+  // Columns are independent: split them over the pool when there is enough work. Each task sums
+  // blocks of rows in float (vectorised) and adds the block sums into float64.
+  const int T = threadCount();
+  const int parts = T > 1 && outer * n * inner >= (1L << 16) && inner >= 64 ? T : 1;
+  auto columns = [&](long i0, long i1) {
+    const long w = i1 - i0;
+    std::vector<double> acc(static_cast<size_t>(w));
+    std::vector<float> part(static_cast<size_t>(w));
+    for (long o = 0; o < outer; o++) {
+      std::fill(acc.begin(), acc.end(), 0.0);
+      for (long j0 = 0; j0 < n; j0 += 32) {
+        const long j1 = j0 + 32 < n ? j0 + 32 : n;
+        std::fill(part.begin(), part.end(), 0.f);
+        float* pp = part.data();
+        for (long j = j0; j < j1; j++) {
+          const float* r = x + (o * n + j) * inner + i0;
+          for (long i = 0; i < w; i++) pp[i] += r[i];
+        }
+        for (long i = 0; i < w; i++) acc[i] += pp[i];
+      }
+      float* ob = out + o * inner + i0;
+      for (long i = 0; i < w; i++) ob[i] = static_cast<float>(accumulate ? ob[i] + acc[i] : acc[i]);
     }
-    float* ob = out + o * inner;
-    for (long i = 0; i < inner; i++) ob[i] = static_cast<float>(accumulate ? ob[i] + a[i] : a[i]);
+  };
+  if (parts == 1) {
+    columns(0, inner);
+    return;
   }
+  parallelFor(parts, [&](int t) {
+    const long lo = inner * t / parts, hi = inner * (t + 1) / parts;
+    if (lo < hi) columns(lo, hi);
+  });
 }
 
 void maxAxis(const float* x, long outer, long n, long inner, float* out, int32_t* arg) {
