@@ -1,5 +1,7 @@
 import type { Backend, BackendName } from './backend.js';
 import { refBackend } from './ref/backend.js';
+import { wasmBackend } from './wasm/backend.js';
+import { getRuntime, initWasm, setWasmThreads } from './wasm/runtime.js';
 import { GlimpseError } from '../util/errors.js';
 
 const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm', 'native'];
@@ -8,7 +10,8 @@ const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm', 'native'];
 const loaders: Record<BackendName, () => Backend> = {
   js: () => refBackend,
   wasm: () => {
-    throw new GlimpseError('backend "wasm" is not available in this build');
+    getRuntime(); // compiles the module and starts the pool, or throws saying why it cannot
+    return wasmBackend;
   },
   native: () => {
     throw new GlimpseError('backend "native" is not available in this build');
@@ -74,3 +77,33 @@ export function availableBackends(): BackendName[] {
 
 /** The reference backend, used for float64 work whatever the current backend is. */
 export { refBackend };
+
+/**
+ * Prepares the fast backends where they cannot load synchronously (browsers: fetches and
+ * compiles the WebAssembly kernels) and selects the fastest. In Node it is optional: the
+ * wasm backend loads on first use. Resolves to the backend's name.
+ *
+ * @example
+ * await initBackend(); // in a web page, before the first tensor op
+ */
+export async function initBackend(): Promise<BackendName> {
+  if (envChoice() === 'js') return getBackend().name;
+  try {
+    await initWasm();
+  } catch {
+    // wasm cannot load here: the other backends remain
+  }
+  current = null;
+  return getBackend().name;
+}
+
+/**
+ * Sets how many threads the wasm kernels use (the calling thread included); the default is
+ * `GLIMPSE_THREADS` or the number of cores. One thread where SharedArrayBuffer is missing.
+ *
+ * @example
+ * setThreads(1); // keep every kernel on the calling thread
+ */
+export function setThreads(threads: number): void {
+  setWasmThreads(threads);
+}

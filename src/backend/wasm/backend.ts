@@ -1,0 +1,124 @@
+/**
+ * The WebAssembly backend. Kernels whose work grows faster than their data (GEMM, the fused
+ * recurrent and attention layers) and the transcendental row kernels (softmax, cross-entropy,
+ * exp/tanh/sigmoid) run in wasm; each call pays a copy of its operands into the arena and of
+ * its results back, so a kernel family runs in wasm only above a size where that copy is
+ * repaid (thresholds below, measured with `npm run bench -- thresholds`). Everything else —
+ * pure data movement (copies, gathers, embedding lookups, where), cheap arithmetic that is
+ * memory-bound either way (add, mul, axpy, compare, layer norm) — stays on the reference
+ * kernels, which do the same work without the round trip. float64 data always goes to ref.
+ */
+import type { Backend, FloatArray, UnaryOp } from '../backend.js';
+import { refBackend } from '../ref/backend.js';
+import { sdpaBackward, sdpaForward } from './attention.js';
+import { extent, gemmOnArena } from './gemm.js';
+import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
+import * as rows from './rows.js';
+import { getRuntime } from './runtime.js';
+
+/** Size thresholds (elements or multiply-adds) from which a family runs in wasm. */
+export const THRESHOLDS = {
+  /** m·n·k·batch: below it the reference GEMM's loop beats the copies. */
+  gemmMacs: 4096,
+  /** rows·n of softmax / cross-entropy (exp per element). */
+  rowElements: 256,
+  /** Elements of exp / tanh / sigmoid. */
+  activation: 256,
+  /** Elements of an axis sum. */
+  sum: 1 << 14,
+  /** Elements of an Adam update. */
+  adam: 1 << 30,
+};
+
+const is64 = (a: FloatArray): boolean => a instanceof Float64Array;
+
+const WASM_UNARY: Partial<Record<UnaryOp, number>> = rows.UNARY_CODES;
+
+export const wasmBackend: Backend = {
+  ...refBackend,
+  name: 'wasm',
+
+  unary(op, x, out, p0, p1) {
+    const code = WASM_UNARY[op];
+    if (code === undefined || is64(x) || x.length < THRESHOLDS.activation) return refBackend.unary(op, x, out, p0, p1);
+    rows.unary(getRuntime(), code, x, out);
+  },
+
+  sumAxis(x, outer, n, inner, out, accumulate) {
+    if (is64(x) || outer * n * inner < THRESHOLDS.sum) return refBackend.sumAxis(x, outer, n, inner, out, accumulate);
+    rows.sumAxis(getRuntime(), x, outer, n, inner, out, accumulate);
+  },
+
+  softmax(x, r, n, out, log) {
+    if (is64(x) || r * n < THRESHOLDS.rowElements) return refBackend.softmax(x, r, n, out, log);
+    rows.softmax(getRuntime(), x, r, n, out, log);
+  },
+
+  softmaxBackward(y, gy, r, n, gx, log) {
+    if (is64(y) || r * n < THRESHOLDS.rowElements) return refBackend.softmaxBackward(y, gy, r, n, gx, log);
+    rows.softmaxBackward(getRuntime(), y, gy, r, n, gx, log);
+  },
+
+  crossEntropy(logits, target, r, n, ignoreIndex, smoothing, loss, lse) {
+    if (is64(logits) || r * n < THRESHOLDS.rowElements) {
+      return refBackend.crossEntropy(logits, target, r, n, ignoreIndex, smoothing, loss, lse);
+    }
+    rows.crossEntropy(getRuntime(), logits, target, r, n, ignoreIndex, smoothing, loss, lse);
+  },
+
+  crossEntropyBackward(logits, lse, target, r, n, ignoreIndex, smoothing, gLoss, gLogits) {
+    if (is64(logits) || r * n < THRESHOLDS.rowElements) {
+      return refBackend.crossEntropyBackward(logits, lse, target, r, n, ignoreIndex, smoothing, gLoss, gLogits);
+    }
+    rows.crossEntropyBackward(getRuntime(), logits, lse, target, r, n, ignoreIndex, smoothing, gLoss, gLogits);
+  },
+
+  gemm(p, a, b, c) {
+    if (is64(a) || p.batch * p.m * p.n * p.k < THRESHOLDS.gemmMacs) return refBackend.gemm(p, a, b, c);
+    const rt = getRuntime();
+    const ar = rt.arena;
+    ar.reset();
+    const { batch, m, n, k } = p;
+    const pa = ar.put(a.subarray(0, extent(batch, p.strideA, m * k)));
+    const pb = ar.put(b.subarray(0, extent(batch, p.strideB, k * n)));
+    const cn = extent(batch, p.strideC, m * n);
+    const pc = p.accumulate || p.strideC > m * n ? ar.put(c.subarray(0, cn)) : ar.allocF32(cn);
+    gemmOnArena(rt, p, { a: pa, b: pb, c: pc });
+    ar.get(pc, c.subarray(0, cn));
+  },
+
+  adam(param, grad, m, v, p) {
+    if (is64(param) || param.length < THRESHOLDS.adam) return refBackend.adam(param, grad, m, v, p);
+    rows.adam(getRuntime(), param, grad, m, v, p);
+  },
+
+  lstmForward(p, x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws) {
+    if (is64(x)) return refBackend.lstmForward(p, x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws);
+    lstmForward(getRuntime(), p, x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws);
+  },
+
+  lstmBackward(p, x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, gX, gWIh, gWHh, gBIh, gBHh, gH0, gC0) {
+    if (is64(x)) return refBackend.lstmBackward(p, x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, gX, gWIh, gWHh, gBIh, gBHh, gH0, gC0);
+    lstmBackward(getRuntime(), p, x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, gX, gWIh, gWHh, gBIh, gBHh, gH0, gC0);
+  },
+
+  gruForward(p, x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws) {
+    if (is64(x)) return refBackend.gruForward(p, x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws);
+    gruForward(getRuntime(), p, x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws);
+  },
+
+  gruBackward(p, x, wIh, wHh, h0, lengths, ws, gOut, gHN, gX, gWIh, gWHh, gBIh, gBHh, gH0) {
+    if (is64(x)) return refBackend.gruBackward(p, x, wIh, wHh, h0, lengths, ws, gOut, gHN, gX, gWIh, gWHh, gBIh, gBHh, gH0);
+    gruBackward(getRuntime(), p, x, wIh, wHh, h0, lengths, ws, gOut, gHN, gX, gWIh, gWHh, gBIh, gBHh, gH0);
+  },
+
+  sdpaForward(p, q, k, v, keyPadding, attnMask, out, weights) {
+    if (is64(q)) return refBackend.sdpaForward(p, q, k, v, keyPadding, attnMask, out, weights);
+    sdpaForward(getRuntime(), p, q, k, v, keyPadding, attnMask, out, weights);
+  },
+
+  sdpaBackward(p, q, k, v, weights, gOut, gWeights, gQ, gK, gV) {
+    if (is64(q)) return refBackend.sdpaBackward(p, q, k, v, weights, gOut, gWeights, gQ, gK, gV);
+    sdpaBackward(getRuntime(), p, q, k, v, weights, gOut, gWeights, gQ, gK, gV);
+  },
+};
