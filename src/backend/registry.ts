@@ -19,6 +19,8 @@ const loaders: Record<BackendName, () => Backend> = {
 };
 
 let current: Backend | null = null;
+/** Set once setBackend() chose: initBackend() then keeps that choice. */
+let chosen = false;
 
 function envChoice(): string | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
@@ -60,6 +62,7 @@ export function setBackend(name: string): Backend {
     throw new GlimpseError(`unknown backend "${name}": expected one of ${BACKEND_NAMES.join(', ')}`);
   }
   current = loaders[name as BackendName]();
+  chosen = true;
   return current;
 }
 
@@ -80,20 +83,22 @@ export { refBackend };
 
 /**
  * Prepares the fast backends where they cannot load synchronously (browsers: fetches and
- * compiles the WebAssembly kernels) and selects the fastest. In Node it is optional: the
- * wasm backend loads on first use. Resolves to the backend's name.
+ * compiles the WebAssembly kernels) and selects the fastest, unless `setBackend` or
+ * `GLIMPSE_BACKEND` chose one. In Node it is optional: the wasm backend loads on first use.
+ * Resolves to the name of the backend in use.
  *
  * @example
  * await initBackend(); // in a web page, before the first tensor op
  */
 export async function initBackend(): Promise<BackendName> {
-  if (envChoice() === 'js') return getBackend().name;
-  try {
-    await initWasm();
-  } catch {
-    // wasm cannot load here: the other backends remain
+  if (envChoice() !== 'js') {
+    try {
+      await initWasm();
+    } catch {
+      // wasm cannot load here: the other backends remain
+    }
   }
-  current = null;
+  if (!chosen) current = null;
   return getBackend().name;
 }
 

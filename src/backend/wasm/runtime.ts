@@ -49,6 +49,15 @@ export class Runtime {
     return this.pool.threads;
   }
 
+  /** Resolves once every worker serves jobs (they start asynchronously; until then the caller runs all chunks). */
+  async whenReady(timeoutMs = 10_000): Promise<void> {
+    const start = Date.now();
+    while (this.pool.ready < this.pool.threads - 1) {
+      if (Date.now() - start > timeoutMs) throw new GlimpseError(`wasm backend: workers not ready after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   /** Runs chunks 0 … count−1 of `kernel` on the pool, or all on the calling thread when `inline`. */
   run(kernel: ChunkedKernel, desc: number, count: number, inline = false): void {
     this.pool.run(CHUNKED.indexOf(kernel), desc, count, inline);
