@@ -57,10 +57,8 @@ function packA(a: usize, rs: i32, cs: i32, i0: i32, rows: i32, p0: i32, kc: i32,
     } else if (h == MR && rs == 1) {
       // Transposed A: MR consecutive rows are contiguous for each p.
       for (let p = 0; p < kc; p++) {
-        const src = at(a, (p0 + p) * cs + i0 + ip);
-        const dst = panel + <usize>(p * MR) * 4;
-        v128.store(dst, v128.load(src));
-        store<u64>(dst, load<u64>(src, 16), 16); // lanes 4, 5 (MR = 6)
+        // MR = 4: one vector per p
+        v128.store(panel + <usize>(p * MR) * 4, v128.load(at(a, (p0 + p) * cs + i0 + ip)));
       }
     } else {
       for (let p = 0; p < kc; p++) {

@@ -7,7 +7,7 @@ import type { FloatArray, SdpaParams } from '../backend.js';
 import { type Runtime, f32 } from './runtime.js';
 
 /** Floats of GEMM scratch a chunk needs (SERIAL_SCRATCH in assembly/gemm.ts). */
-const SERIAL_SCRATCH = (96 + 256) * 256 + 6 * 8;
+const SERIAL_SCRATCH = (96 + 256) * 256 + 4 * 8;
 
 /** Problems smaller than this many multiply-adds run on the calling thread. */
 const PARALLEL_MACS = 1 << 16;

@@ -7,7 +7,7 @@ import type { GemmParams } from '../backend.js';
 import type { Runtime } from './runtime.js';
 
 /** Micro-tile of assembly/microkernel.ts. */
-export const MR = 6;
+export const MR = 4;
 export const NR = 8;
 
 /** Products smaller than this many multiply-adds run on the calling thread. */
