@@ -6,5 +6,5 @@ export { unary, fill_rows } from './activation';
 export { softmax_chunk, softmax_bwd_chunk, ce_chunk, ce_bwd_chunk } from './softmax';
 export { sum_axis } from './reduce';
 export { adam_chunk } from './adam';
-export { lstm_fwd_step, lstm_bwd_step, gru_fwd_step, gru_bwd_step, rnn_merge_dh } from './rnn';
+export { lstm_fwd_chunk, lstm_bwd_chunk, gru_fwd_chunk, gru_bwd_chunk, rnn_step_scratch } from './rnn_step';
 export { sdpa_fwd_chunk, sdpa_bwd_chunk } from './attention';

@@ -1,5 +1,5 @@
-// Pointwise parts of the fused LSTM / GRU layers, one time step at a time (the GEMMs around
-// them run through gemm_chunk). Rows b with lengths[b] ≤ t are inactive: the state is carried,
+// Pointwise parts of the fused LSTM / GRU layers for the rows [b0, b1) of one time step (the
+// step kernels in rnn_step.ts run them right after each row block's recurrent product). Rows b with lengths[b] ≤ t are inactive: the state is carried,
 // the output is 0, the gates (and their gradients) are 0. A lengths pointer of 0 = all active.
 import { at } from './desc';
 import { sigmoid4, tanh4 } from './simdmath';
@@ -40,9 +40,9 @@ import { sigmoid4, tanh4 } from './simdmath';
  * LSTM step t: gates [B, 4H] hold the pre-activations (i, f, g, o) and are activated in place;
  * c = f⊙c_prev + i⊙g, h = o⊙tanh(c) into cs, hs and out (each [B, H] at step t).
  */
-export function lstm_fwd_step(gates: usize, cPrev: usize, hPrev: usize, cs: usize, hs: usize, out: usize, lengths: usize, t: i32, B: i32, H: i32): void {
+export function lstmFwdRows(gates: usize, cPrev: usize, hPrev: usize, cs: usize, hs: usize, out: usize, lengths: usize, t: i32, b0: i32, b1: i32, H: i32): void {
   const G = 4 * H;
-  for (let b = 0; b < B; b++) {
+  for (let b = b0; b < b1; b++) {
     const g = at(gates, b * G);
     const so = b * H;
     if (!active(lengths, b, t)) {
@@ -74,12 +74,12 @@ export function lstm_fwd_step(gates: usize, cPrev: usize, hPrev: usize, cs: usiz
 /**
  * LSTM backward step t: from the saved activated gates, cell c_t and c_{t−1}, the carried dh,
  * dc ([B, H]) and gOut_t (0 = none), writes dG_t [B, 4H] (pre-activation gradients) and
- * dc ← dc_t·f. dh is replaced by dG_t·W_hh afterwards (rnn_merge_dh).
+ * dc ← dc_t·f. dh is replaced by dG_t·W_hh afterwards (mergeDhRows).
  */
-export function lstm_bwd_step(gates: usize, cs: usize, cPrev: usize, dh: usize, dc: usize, gOut: usize, dG: usize, lengths: usize, t: i32, B: i32, H: i32): void {
+export function lstmBwdRows(gates: usize, cs: usize, cPrev: usize, dh: usize, dc: usize, gOut: usize, dG: usize, lengths: usize, t: i32, b0: i32, b1: i32, H: i32): void {
   const G = 4 * H;
   const one = f32x4.splat(1);
-  for (let b = 0; b < B; b++) {
+  for (let b = b0; b < b1; b++) {
     const g = at(gates, b * G);
     const d = at(dG, b * G);
     const so = b * H;
@@ -107,8 +107,8 @@ export function lstm_bwd_step(gates: usize, cs: usize, cPrev: usize, dh: usize, 
 }
 
 /** dh[b] = dhPrev[b] (add: +=) for the rows active at step t; inactive rows keep dh. */
-export function rnn_merge_dh(dh: usize, dhPrev: usize, lengths: usize, t: i32, B: i32, H: i32, add: bool): void {
-  for (let b = 0; b < B; b++) {
+export function mergeDhRows(dh: usize, dhPrev: usize, lengths: usize, t: i32, b0: i32, b1: i32, H: i32, add: bool): void {
+  for (let b = b0; b < b1; b++) {
     if (!active(lengths, b, t)) continue;
     const dst = at(dh, b * H);
     const src = at(dhPrev, b * H);
@@ -126,11 +126,11 @@ export function rnn_merge_dh(dh: usize, dhPrev: usize, lengths: usize, t: i32, B
  * GRU step t: gi_t [B, 3H] = W_ih x + b_ih, gh [B, 3H] = W_hh h + b_hh; writes the saved
  * gates [B, 4H] = (r, z, n, W_hn h + b_hn) and h = (1−z)⊙n + z⊙h_prev into hs and out.
  */
-export function gru_fwd_step(gi: usize, gh: usize, hPrev: usize, gates: usize, hs: usize, out: usize, lengths: usize, t: i32, B: i32, H: i32): void {
+export function gruFwdRows(gi: usize, gh: usize, hPrev: usize, gates: usize, hs: usize, out: usize, lengths: usize, t: i32, b0: i32, b1: i32, H: i32): void {
   const G3 = 3 * H;
   const G4 = 4 * H;
   const one = f32x4.splat(1);
-  for (let b = 0; b < B; b++) {
+  for (let b = b0; b < b1; b++) {
     const so = b * H;
     const wo = at(gates, b * G4);
     if (!active(lengths, b, t)) {
@@ -162,11 +162,11 @@ export function gru_fwd_step(gi: usize, gh: usize, hPrev: usize, gates: usize, h
  * GRU backward step t: writes dGi_t, dGh_t [B, 3H] (gradients of W_ih x + b_ih and of
  * W_hh h + b_hh) and dh ← dh_t·z (the direct path; the W_hh path is merged afterwards).
  */
-export function gru_bwd_step(gates: usize, hPrev: usize, dh: usize, gOut: usize, dGi: usize, dGh: usize, lengths: usize, t: i32, B: i32, H: i32): void {
+export function gruBwdRows(gates: usize, hPrev: usize, dh: usize, gOut: usize, dGi: usize, dGh: usize, lengths: usize, t: i32, b0: i32, b1: i32, H: i32): void {
   const G3 = 3 * H;
   const G4 = 4 * H;
   const one = f32x4.splat(1);
-  for (let b = 0; b < B; b++) {
+  for (let b = b0; b < b1; b++) {
     const so = b * H;
     const di = at(dGi, b * G3);
     const dgh = at(dGh, b * G3);

@@ -90,6 +90,9 @@ describe.each(['lstm', 'gru'] as Kind[])('wasm fused %s layer matches the refere
   });
 
   it('on a layer large enough to split every step over threads', () => {
-    compare(kind, { p: { T: 3, B: 6, I: 40, H: 64, reverse: false }, lengths: Int32Array.from([3, 2, 3, 1, 3, 3]), biases: true, grads: all }, 7);
+    // B = 9 over 2+ threads: row blocks of 4, 4 and 1.
+    const lengths = Int32Array.from([3, 2, 3, 1, 3, 3, 0, 3, 2]);
+    compare(kind, { p: { T: 3, B: 9, I: 40, H: 64, reverse: false }, lengths, biases: true, grads: all }, 7);
+    compare(kind, { p: { T: 3, B: 9, I: 40, H: 64, reverse: true }, lengths: null, biases: true, grads: all }, 8);
   });
 });

@@ -1,19 +1,53 @@
 /**
  * Fused LSTM / GRU layers on wasm, cuDNN-style: the input projection of all T steps is one
- * GEMM; each step runs only the recurrent product (W_hh packed once per call and reused by
- * every step) and a SIMD pointwise kernel; the backward computes the weight gradients as one
- * GEMM over all steps. Everything stays in the arena for the whole call; the workspace
+ * GEMM; each step is one parallel job over blocks of batch rows (assembly/rnn_step.ts) that
+ * runs only the recurrent product (W_hh packed once per call, reused by every step) and the
+ * SIMD pointwise cell; the backward computes the weight gradients as one GEMM over all steps. Everything stays in the arena for the whole call; the workspace
  * (RnnWorkspace, time-indexed) is copied out for the backward.
  */
 import type { FloatArray, GemmParams, RnnParams, RnnWorkspace } from '../backend.js';
-import { gemmOnArena, packB } from './gemm.js';
-import type { Runtime } from './runtime.js';
+import { MR, gemmOnArena, kcFor, packB } from './gemm.js';
+import type { ChunkedKernel, Runtime } from './runtime.js';
 
 const base: GemmParams = {
   batch: 1, m: 0, n: 0, k: 0, transA: false, transB: false, strideA: 0, strideB: 0, strideC: 0, accumulate: false,
 };
 
 const timeOf = (p: RnnParams, s: number): number => (p.reverse ? p.T - 1 - s : s);
+
+/** Steps smaller than this many multiply-adds run on the calling thread. */
+const PARALLEL_MACS = 1 << 16;
+
+/**
+ * A step job: the descriptor (rewritten per step), rows per chunk and chunk count. Rows are
+ * split into about two blocks per thread, each a multiple of the micro-tile height.
+ */
+class StepJob {
+  readonly desc: number;
+  readonly rpc: number;
+  readonly count: number;
+  readonly inline: boolean;
+  readonly scratch: number;
+  readonly scratchBytes: number;
+
+  constructor(private readonly rt: Runtime, private readonly kernel: ChunkedKernel, slots: number, B: number, macsPerStep: number, kc: number) {
+    this.inline = rt.threads <= 1 || macsPerStep < PARALLEL_MACS || B < 2 * MR;
+    const chunks = this.inline ? 1 : Math.min(2 * rt.threads, Math.ceil(B / MR));
+    this.rpc = Math.max(MR, Math.ceil(Math.ceil(B / chunks) / MR) * MR);
+    this.count = Math.max(1, Math.ceil(B / this.rpc));
+    this.scratchBytes = rt.k.rnn_step_scratch(this.rpc, kc) * 4;
+    this.scratch = rt.arena.alloc(this.scratchBytes * (this.inline ? 1 : rt.threads));
+    this.desc = rt.arena.alloc(slots * 4);
+  }
+
+  /** Writes the step's slots and runs it. */
+  run(slots: readonly number[]): void {
+    const i32 = this.rt.arena.i32;
+    const base = this.desc >> 2;
+    for (let i = 0; i < slots.length; i++) i32[base + i] = slots[i]!;
+    this.rt.run(this.kernel, this.desc, this.count, this.inline);
+  }
+}
 
 /** Address of the state before processing step s: the initial state, or the one after step s−1. */
 function prevAddr(p: RnnParams, s: number, init: number, seq: number): number {
@@ -89,12 +123,14 @@ export function lstmForward(
   const po = ar.allocF32(T * n);
   project(rt, p, G, px, pwi, pb1, pb2, gates);
   const packed = packB(rt, pwh, true, H, G); // op(B) = W_hhᵀ, shared by every step
+  const kc = kcFor(H);
+  const job = new StepJob(rt, 'lstm_fwd_chunk', 15, B, B * G * H, kc);
   for (let s = 0; s < T; s++) {
     const t = timeOf(p, s);
-    const hp = prevAddr(p, s, ph0, hs);
-    const gt = gates + t * B * G * 4;
-    gemmOnArena(rt, { ...base, m: B, n: G, k: H, accumulate: true }, { a: hp, b: packed, c: gt, bPacked: true });
-    rt.k.lstm_fwd_step(gt, prevAddr(p, s, pc0, cs), hp, cs + t * n * 4, hs + t * n * 4, po + t * n * 4, plen, t, B, H);
+    job.run([
+      gates + t * B * G * 4, prevAddr(p, s, ph0, hs), prevAddr(p, s, pc0, cs), cs + t * n * 4, hs + t * n * 4, po + t * n * 4,
+      plen, t, B, H, packed, job.rpc, job.scratch, job.scratchBytes, kc,
+    ]);
   }
   ar.get(gates, ws.gates.subarray(0, T * B * G));
   ar.get(cs, ws.cs.subarray(0, T * n));
@@ -131,12 +167,14 @@ export function lstmBackward(
   const dc = gCN ? ar.put(gCN.subarray(0, n)) : ar.zerosF32(n);
   const dhPrev = ar.allocF32(n);
   const packed = packB(rt, pwh, false, G, H); // op(B) = W_hh [4H, H]
+  const kc = kcFor(G);
+  const job = new StepJob(rt, 'lstm_bwd_chunk', 17, B, B * G * H, kc);
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(p, s);
-    const dgt = dG + t * B * G * 4;
-    rt.k.lstm_bwd_step(gates + t * B * G * 4, cs + t * n * 4, prevAddr(p, s, pc0, cs), dh, dc, pgo ? pgo + t * n * 4 : 0, dgt, plen, t, B, H);
-    gemmOnArena(rt, { ...base, m: B, n: H, k: G }, { a: dgt, b: packed, c: dhPrev, bPacked: true });
-    rt.k.rnn_merge_dh(dh, dhPrev, plen, t, B, H, 0);
+    job.run([
+      gates + t * B * G * 4, cs + t * n * 4, prevAddr(p, s, pc0, cs), dh, dc, pgo ? pgo + t * n * 4 : 0, dG + t * B * G * 4,
+      plen, t, B, H, packed, dhPrev, job.rpc, job.scratch, job.scratchBytes, kc,
+    ]);
   }
   if (gH0) ar.get(dh, gH0.subarray(0, n));
   if (gC0) ar.get(dc, gC0.subarray(0, n));
@@ -172,12 +210,14 @@ export function gruForward(
   const po = ar.allocF32(T * n);
   project(rt, p, G3, px, pwi, pb1, 0, gi);
   const packed = packB(rt, pwh, true, H, G3);
+  const kc = kcFor(H);
+  const job = new StepJob(rt, 'gru_fwd_chunk', 16, B, B * G3 * H, kc);
   for (let s = 0; s < T; s++) {
     const t = timeOf(p, s);
-    const hp = prevAddr(p, s, ph0, hs);
-    rt.k.fill_rows(gh, B, G3, pb2, 0);
-    gemmOnArena(rt, { ...base, m: B, n: G3, k: H, accumulate: true }, { a: hp, b: packed, c: gh, bPacked: true });
-    rt.k.gru_fwd_step(gi + t * B * G3 * 4, gh, hp, gates + t * B * G4 * 4, hs + t * n * 4, po + t * n * 4, plen, t, B, H);
+    job.run([
+      gi + t * B * G3 * 4, gh, prevAddr(p, s, ph0, hs), gates + t * B * G4 * 4, hs + t * n * 4, po + t * n * 4,
+      plen, t, B, H, packed, pb2, job.rpc, job.scratch, job.scratchBytes, kc,
+    ]);
   }
   ar.get(gates, ws.gates.subarray(0, T * B * G4));
   ar.get(hs, ws.hs.subarray(0, T * n));
@@ -211,12 +251,14 @@ export function gruBackward(
   const dh = gHN ? ar.put(gHN.subarray(0, n)) : ar.zerosF32(n);
   const dhPrev = ar.allocF32(n);
   const packed = packB(rt, pwh, false, G3, H);
+  const kc = kcFor(G3);
+  const job = new StepJob(rt, 'gru_bwd_chunk', 16, B, B * G3 * H, kc);
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(p, s);
-    const dght = dGh + t * B * G3 * 4;
-    rt.k.gru_bwd_step(gates + t * B * G4 * 4, prevAddr(p, s, ph0, hs), dh, pgo ? pgo + t * n * 4 : 0, dGi + t * B * G3 * 4, dght, plen, t, B, H);
-    gemmOnArena(rt, { ...base, m: B, n: H, k: G3 }, { a: dght, b: packed, c: dhPrev, bPacked: true });
-    rt.k.rnn_merge_dh(dh, dhPrev, plen, t, B, H, 1);
+    job.run([
+      gates + t * B * G4 * 4, prevAddr(p, s, ph0, hs), dh, pgo ? pgo + t * n * 4 : 0, dGi + t * B * G3 * 4, dGh + t * B * G3 * 4,
+      plen, t, B, H, packed, dhPrev, job.rpc, job.scratch, job.scratchBytes, kc,
+    ]);
   }
   if (gH0) ar.get(dh, gH0.subarray(0, n));
   if (gX) {

@@ -9,7 +9,10 @@ import { type ChunkFn, Pool } from './pool.js';
 import { GlimpseError } from '../../util/errors.js';
 
 /** Kernels split into chunks across threads; their index is the pool's `fn`. */
-export const CHUNKED = ['gemm_chunk', 'softmax_chunk', 'softmax_bwd_chunk', 'ce_chunk', 'ce_bwd_chunk', 'adam_chunk', 'sdpa_fwd_chunk', 'sdpa_bwd_chunk'] as const;
+export const CHUNKED = [
+  'gemm_chunk', 'softmax_chunk', 'softmax_bwd_chunk', 'ce_chunk', 'ce_bwd_chunk', 'adam_chunk', 'sdpa_fwd_chunk', 'sdpa_bwd_chunk',
+  'lstm_fwd_chunk', 'lstm_bwd_chunk', 'gru_fwd_chunk', 'gru_bwd_chunk',
+] as const;
 export type ChunkedKernel = (typeof CHUNKED)[number];
 
 /** The module's exports (see assembly/index.ts). Pointers are byte addresses, booleans 0/1. */
@@ -18,11 +21,7 @@ export interface Kernels {
   unary(op: number, x: number, out: number, n: number): void;
   fill_rows(dst: number, rows: number, n: number, b1: number, b2: number): void;
   sum_axis(x: number, outer: number, n: number, inner: number, out: number, accumulate: number): void;
-  lstm_fwd_step(gates: number, cPrev: number, hPrev: number, cs: number, hs: number, out: number, lengths: number, t: number, B: number, H: number): void;
-  lstm_bwd_step(gates: number, cs: number, cPrev: number, dh: number, dc: number, gOut: number, dG: number, lengths: number, t: number, B: number, H: number): void;
-  gru_fwd_step(gi: number, gh: number, hPrev: number, gates: number, hs: number, out: number, lengths: number, t: number, B: number, H: number): void;
-  gru_bwd_step(gates: number, hPrev: number, dh: number, gOut: number, dGi: number, dGh: number, lengths: number, t: number, B: number, H: number): void;
-  rnn_merge_dh(dh: number, dhPrev: number, lengths: number, t: number, B: number, H: number, add: number): void;
+  rnn_step_scratch(rowsPerChunk: number, kc: number): number;
 }
 
 export class Runtime {
