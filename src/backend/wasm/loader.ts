@@ -52,7 +52,14 @@ export function loadModuleSync(flavor: ModuleFlavor): WebAssembly.Module {
 /** Fetches and compiles the module (browsers, or Node without the sync path). */
 export async function loadModuleAsync(flavor: ModuleFlavor): Promise<WebAssembly.Module> {
   const url = moduleUrl(flavor);
-  if (url.protocol === 'file:') return loadModuleSync(flavor);
+  if (url.protocol === 'file:') {
+    if (nodeBuiltin('node:fs')) return loadModuleSync(flavor);
+    // Node before 20.16 has no process.getBuiltinModule: import fs dynamically (a variable
+    // specifier, so browser bundlers do not try to resolve it).
+    const specifier = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ specifier)) as { readFile(u: URL): Promise<Uint8Array> };
+    return WebAssembly.compile((await fs.readFile(url)) as Uint8Array<ArrayBuffer>);
+  }
   const response = await fetch(url);
   if (!response.ok) throw new GlimpseError(`wasm backend: fetching ${url.href} failed (${response.status})`);
   return WebAssembly.compile(await response.arrayBuffer());
