@@ -7,7 +7,7 @@
  */
 import { getBackend, setBackend, setThreads } from '../src/index.js';
 import { getRuntime } from '../src/backend/wasm/runtime.js';
-import { machine, progress, table, writeReport } from './lib/report.js';
+import { load, machine, progress, table, writeReport } from './lib/report.js';
 import { FULL, QUICK } from './lib/timing.js';
 import { kernels } from './workloads/kernels.js';
 import { memory } from './workloads/memory.js';
@@ -60,11 +60,14 @@ async function main(): Promise<void> {
     threads = rt.threads;
   }
   const m = machine();
-  progress(`${args.name}: backend ${backend}, ${threads} thread(s), ${m.cores} cores (${m.cpu})${args.quick ? ', quick' : ''}`);
+  const loadStart = load();
+  progress(`${args.name}: backend ${backend}, ${threads} thread(s), ${m.cores} cores (${m.cpu}), load average ${loadStart.toFixed(2)}${args.quick ? ', quick' : ''}`);
+  if (loadStart > m.cores / 2) progress(`warning: the machine is busy (load ${loadStart.toFixed(2)} on ${m.cores} cores): figures will be low and noisy`);
   const result = await args.workload.run({ quick: args.quick, timing: args.quick ? QUICK : FULL });
   console.log(table(result.figures));
+  console.log(`load average: ${loadStart.toFixed(2)} at start, ${load().toFixed(2)} at the end (${m.cores} cores)`);
   if (args.json) {
-    writeReport(args.json, result.figures, { backend, threads, ...result.versions });
+    writeReport(args.json, result.figures, { backend, threads, ...result.versions }, loadStart);
     progress(`wrote ${args.json}`);
   }
 }

@@ -3,7 +3,7 @@
  * of ../shared/bench/PROTOCOL.md ({protocol, machine, date, versions, results}).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 export const PROTOCOL_VERSION = 2;
 
@@ -55,6 +55,11 @@ export function machine(): { cores: number; cpu: string } {
   return { cores: list.length, cpu: list[0]?.model ?? 'unknown' };
 }
 
+/** The 1-minute load average: other work on the machine skews both sides of a comparison. */
+export function load(): number {
+  return loadavg()[0]!;
+}
+
 function glimpseVersion(): string {
   try {
     return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -64,10 +69,10 @@ function glimpseVersion(): string {
 }
 
 /** Writes the protocol's JSON report. */
-export function writeReport(file: string, figures: readonly Figure[], versions: Record<string, unknown>): void {
+export function writeReport(file: string, figures: readonly Figure[], versions: Record<string, unknown>, loadStart: number): void {
   const report = {
     protocol: PROTOCOL_VERSION,
-    machine: machine(),
+    machine: { ...machine(), loadavg_start: loadStart, loadavg_end: load() },
     date: new Date().toISOString(),
     versions: { glimpse: glimpseVersion(), node: process.versions.node, ...versions },
     results: figures.map((f) => ({ id: f.id, unit: f.unit, glimpse: f.glimpse, pytorch: f.pytorch, ratio: ratio(f), ...f.extra })),

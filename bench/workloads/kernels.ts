@@ -5,6 +5,8 @@
  * nn.LSTM and autograd). Then ../shared/reference/w4_kernels.py in the same run.
  */
 import type { GemmParams } from '../../src/backend/backend.js';
+import type { Backend } from '../../src/backend/backend.js';
+import { refBackend } from '../../src/backend/ref/backend.js';
 import { getBackend, lstmLayer, randn, scaledDotProductAttention, zeros } from '../../src/index.js';
 import { type Figure, progress } from '../lib/report.js';
 import { runReference, torchVersion } from '../lib/pytorch.js';
@@ -22,13 +24,12 @@ function randomArray(n: number): Float32Array {
   return randn([n]).data as Float32Array;
 }
 
-function glimpseGemm(ctx: WorkloadContext, shape: readonly [number, number, number]): number {
+function glimpseGemm(ctx: WorkloadContext, shape: readonly [number, number, number], backend: Backend = getBackend()): number {
   const [m, k, n] = shape;
   const a = randomArray(m * k);
   const b = randomArray(k * n);
   const c = new Float32Array(m * n);
   const p: GemmParams = { batch: 1, m, n, k, transA: false, transB: false, strideA: 0, strideB: 0, strideC: 0, accumulate: false };
-  const backend = getBackend();
   const t = time(() => backend.gemm(p, a, b, c), ctx.timing);
   return (2 * m * n * k) / t.medianS / 1e9;
 }
@@ -91,6 +92,14 @@ export const kernels: Workload = {
     mine.set('w4.sdpa.fwd_bwd', glimpseSdpa(ctx));
     progress(`glimpse w4.sdpa.fwd_bwd: ${mine.get('w4.sdpa.fwd_bwd')!.toFixed(2)} ms`);
 
+    // The bar "GEMM 512³ ≥ 30× the TypeScript reference backend": the reference on the same shape.
+    let jsGemm512: number | null = null;
+    if (getBackend().name !== 'js') {
+      progress('js backend w4.gemm.512 (for the wasm ÷ js ratio) …');
+      jsGemm512 = glimpseGemm({ ...ctx, timing: { ...ctx.timing, repeats: 3, warmup: 1 } }, [512, 512, 512], refBackend);
+      progress(`js backend w4.gemm.512: ${jsGemm512.toFixed(2)} GFLOP/s → ${(mine.get('w4.gemm.512')! / jsGemm512).toFixed(1)}× slower than ${getBackend().name}`);
+    }
+
     const torch = torchVersion();
     let ref: W4Reference | null = null;
     if (torch) {
@@ -111,6 +120,10 @@ export const kernels: Workload = {
       pytorch: theirs.get(id) ?? null,
       better: id.startsWith('w4.gemm') ? 'higher' : 'lower',
     }));
+    if (jsGemm512 !== null) {
+      // Not a protocol figure: the same GEMM on the reference backend, for the speed-up over it.
+      figures.push({ id: 'w4.gemm.512.js_backend', unit: 'GFLOP/s', glimpse: jsGemm512, pytorch: null, better: null });
+    }
     return { figures, versions: torch ? { torch } : {} };
   },
 };
