@@ -5,15 +5,14 @@
  */
 import type { FloatArray, SdpaParams } from '../backend.js';
 import { type Runtime, f32 } from './runtime.js';
+import { THRESHOLDS } from './thresholds.js';
 
 /** Floats of GEMM scratch a chunk needs (SERIAL_SCRATCH in assembly/gemm.ts). */
 const SERIAL_SCRATCH = (96 + 256) * 256 + 4 * 8;
 
-/** Problems smaller than this many multiply-adds run on the calling thread. */
-const PARALLEL_MACS = 1 << 16;
 
 function inline(rt: Runtime, p: SdpaParams): boolean {
-  return rt.threads <= 1 || p.bh < 2 || p.bh * p.tq * p.tk * (p.d + p.dv) < PARALLEL_MACS;
+  return rt.threads <= 1 || p.bh < 2 || p.bh * p.tq * p.tk * (p.d + p.dv) < THRESHOLDS.parallelMacs;
 }
 
 export function sdpaForward(

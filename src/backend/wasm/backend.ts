@@ -17,20 +17,10 @@ import { extent, gemmOnArena } from './gemm.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
 import * as rows from './rows.js';
 import { getRuntime } from './runtime.js';
+import { THRESHOLDS } from './thresholds.js';
 
-/** Size thresholds (elements or multiply-adds) from which a family runs in wasm. */
-export const THRESHOLDS = {
-  /** m·n·k·batch: below it the reference GEMM's loop beats the copies. */
-  gemmMacs: 512,
-  /** rows·n of softmax / cross-entropy. */
-  rowElements: 64,
-  /** Elements of exp / tanh / sigmoid. */
-  activation: 64,
-  /** Elements of an axis sum. */
-  sum: 1024,
-  /** Elements of an Adam update. */
-  adam: 1024,
-};
+export { THRESHOLDS };
+
 
 const is64 = (a: FloatArray): boolean => a instanceof Float64Array;
 

@@ -5,17 +5,16 @@
  */
 import type { GemmParams } from '../backend.js';
 import type { Runtime } from './runtime.js';
+import { THRESHOLDS } from './thresholds.js';
 
 /** Micro-tile of assembly/microkernel.ts. */
 export const MR = 4;
 export const NR = 8;
 
-/** Products smaller than this many multiply-adds run on the calling thread. */
-const PARALLEL_MACS = 1 << 16;
 
-/** Depth of a packed slice: all of k when it is modest, else 256 (keeps an NR-panel in L1). */
+/** Depth of a packed slice: all of k when it is modest, else 512 (an NR-panel of 16 KB stays in L1). */
 export function kcFor(k: number): number {
-  return k <= 384 ? Math.max(k, 1) : 256;
+  return k <= 768 ? Math.max(k, 1) : 512;
 }
 
 /** Floats gemm_pack_b writes for an op(B) of k × n. */
@@ -37,7 +36,7 @@ function plan(batch: number, m: number, n: number, k: number, threads: number, n
   let mc = 96;
   let nc = 256;
   const macs = batch * m * n * k;
-  const inline = threads <= 1 || macs < PARALLEL_MACS;
+  const inline = threads <= 1 || macs < THRESHOLDS.parallelMacs;
   if (!inline) {
     // Enough chunks that every thread has work and the last ones do not straggle.
     const chunks = (): number => batch * Math.ceil(m / mc) * Math.ceil(n / nc);

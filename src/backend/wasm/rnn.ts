@@ -8,6 +8,7 @@
 import type { FloatArray, GemmParams, RnnParams, RnnWorkspace } from '../backend.js';
 import { MR, gemmOnArena, kcFor, packB } from './gemm.js';
 import type { ChunkedKernel, Runtime } from './runtime.js';
+import { THRESHOLDS } from './thresholds.js';
 
 const base: GemmParams = {
   batch: 1, m: 0, n: 0, k: 0, transA: false, transB: false, strideA: 0, strideB: 0, strideC: 0, accumulate: false,
@@ -15,8 +16,6 @@ const base: GemmParams = {
 
 const timeOf = (p: RnnParams, s: number): number => (p.reverse ? p.T - 1 - s : s);
 
-/** Steps smaller than this many multiply-adds run on the calling thread. */
-const PARALLEL_MACS = 1 << 16;
 
 /**
  * A step job: the descriptor (rewritten per step), rows per chunk and chunk count. Rows are
@@ -31,7 +30,7 @@ class StepJob {
   readonly scratchBytes: number;
 
   constructor(private readonly rt: Runtime, private readonly kernel: ChunkedKernel, slots: number, B: number, macsPerStep: number, kc: number) {
-    this.inline = rt.threads <= 1 || macsPerStep < PARALLEL_MACS || B < 2 * MR;
+    this.inline = rt.threads <= 1 || macsPerStep < THRESHOLDS.parallelMacs || B < 2;
     const chunks = this.inline ? 1 : Math.min(2 * rt.threads, Math.ceil(B / MR));
     this.rpc = Math.max(MR, Math.ceil(Math.ceil(B / chunks) / MR) * MR);
     this.count = Math.max(1, Math.ceil(B / this.rpc));

@@ -5,13 +5,13 @@
  */
 import type { AdamParams, FloatArray } from '../backend.js';
 import { type Runtime, f32 } from './runtime.js';
+import { THRESHOLDS } from './thresholds.js';
 
-/** Elements above which a row kernel is split across threads. */
-const PARALLEL_ELEMENTS = 1 << 15;
 
 /** Chunks for `rows` rows of `n`: rows per chunk and the count (1 chunk when small). */
 function rowChunks(rt: Runtime, rows: number, n: number): { rpc: number; count: number } {
-  if (rt.threads <= 1 || rows * n < PARALLEL_ELEMENTS) return { rpc: Math.max(rows, 1), count: rows > 0 ? 1 : 0 };
+  if (rows === 0) return { rpc: 1, count: 0 };
+  if (rt.threads <= 1 || rows * n < THRESHOLDS.parallelElements) return { rpc: rows, count: 1 };
   const count = Math.min(rows, 4 * rt.threads);
   const rpc = Math.ceil(rows / count);
   return { rpc, count: Math.ceil(rows / rpc) };
@@ -97,8 +97,8 @@ export function adam(rt: Runtime, param: FloatArray, grad: FloatArray, m: FloatA
   const pg = ar.put(grad.subarray(0, n));
   const pm = ar.put(m.subarray(0, n));
   const pv = ar.put(v.subarray(0, n));
-  const parallel = rt.threads > 1 && n >= 4 * PARALLEL_ELEMENTS;
-  const per = parallel ? Math.ceil(n / (4 * rt.threads) / 4) * 4 : Math.max(n, 1);
+  const parallel = rt.threads > 1 && n >= THRESHOLDS.parallelElements;
+  const per = parallel ? Math.max(4, Math.ceil(n / (4 * rt.threads) / 4) * 4) : Math.max(n, 1);
   const desc = rt.desc([
     pp, pg, pm, pv, n, per, f32(p.beta1), f32(p.beta2), f32(p.eps), f32(p.stepSize), f32(p.bc2Sqrt), f32(p.weightDecay), f32(p.decayFactor),
   ]);
