@@ -23,7 +23,10 @@ interface AnyWorker {
 }
 
 interface NodeWorkerThreads {
-  Worker: new (src: string, opts: { eval: boolean }) => AnyWorker & { unref(): void };
+  Worker: new (src: string, opts: { eval: boolean; execArgv: string[] }) => AnyWorker & {
+    unref(): void;
+    on(event: 'error', listener: (e: unknown) => void): void;
+  };
 }
 
 /** Iterations a thread polls before sleeping (≈ tens of µs): jobs of a recurrent layer come back to back. */
@@ -41,8 +44,11 @@ function canBlockHere(probe: Int32Array): boolean {
 function startWorker(): AnyWorker | null {
   const wt = nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
   if (wt) {
-    const w = new wt.Worker(nodeWorkerSource, { eval: true });
+    // No inherited flags (--import tsx, --input-type …): the worker runs plain JS.
+    const w = new wt.Worker(nodeWorkerSource, { eval: true, execArgv: [] });
     w.unref(); // the pool never keeps a Node process alive
+    // A worker that fails to start never claims a chunk: the others (and the caller) do its share.
+    w.on('error', () => {});
     return w;
   }
   const g = globalThis as { Worker?: new (url: string) => AnyWorker; Blob?: typeof Blob; URL?: typeof URL };

@@ -60,9 +60,13 @@ function serve(msg) {
 }
 `;
 
-/** Source for a Node worker_threads Worker created with `eval: true` (CommonJS). */
+/**
+ * Source for a Node worker_threads Worker created with `eval: true`: CommonJS normally, but a
+ * parent started with `--input-type=module` makes eval'd workers ES modules, so no `require`.
+ */
 export const nodeWorkerSource = `${serve}
-require('node:worker_threads').parentPort.once('message', serve);
+const threads = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
+threads.parentPort.once('message', serve);
 `;
 
 /** Source for a browser Web Worker (loaded from a Blob URL). */

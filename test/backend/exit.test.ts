@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+// The pool's workers must never keep a process alive: a script that used every thread ends
+// as soon as its own work is done.
+const script = `
+import { getRuntime } from './src/backend/wasm/runtime.ts';
+import { getBackend, matmul, randn } from './src/index.ts';
+const rt = getRuntime();
+await rt.whenReady();
+const a = randn([256, 256]);
+const c = matmul(a, a);
+console.log(getBackend().name, rt.threads, c.shape.join('x'));
+`;
+
+describe('a process using the wasm backend', () => {
+  it('exits on its own once its work is done, workers and all', () => {
+    const started = Date.now();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8', timeout: 30_000, env: { ...process.env, GLIMPSE_BACKEND: 'wasm', GLIMPSE_THREADS: '2' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('wasm 2 256x256');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
