@@ -11,6 +11,7 @@ const PAGE = 65536;
 /** Address 0 means "no array" to the kernels; the first page stays unused. */
 const BASE = PAGE;
 const ALIGN = 64;
+// Addresses go up to 4 GiB: index typed arrays with `p >>> 2`, never `p >> 2` (negative past 2 GiB).
 
 export class Arena {
   readonly memory: WebAssembly.Memory;
@@ -54,13 +55,13 @@ export class Arena {
   /** Room for `n` floats, zero-filled. */
   zerosF32(n: number): number {
     const p = this.alloc(n * 4);
-    this.f32.fill(0, p >> 2, (p >> 2) + n);
+    this.f32.fill(0, p >>> 2, (p >>> 2) + n);
     return p;
   }
 
   /** Copies `n` floats from address `src` to address `dst` inside the arena. */
   move(dst: number, src: number, n: number): void {
-    this.f32.copyWithin(dst >> 2, src >> 2, (src >> 2) + n);
+    this.f32.copyWithin(dst >>> 2, src >>> 2, (src >>> 2) + n);
   }
 
   /** Copies a float32 / int32 / uint8 array in; returns its address (0 for null). */
@@ -72,26 +73,26 @@ export class Arena {
       return p;
     }
     const p = this.alloc(a.length * 4);
-    if (a instanceof Int32Array) this.i32.set(a, p >> 2);
-    else this.f32.set(a as Float32Array, p >> 2);
+    if (a instanceof Int32Array) this.i32.set(a, p >>> 2);
+    else this.f32.set(a as Float32Array, p >>> 2);
     return p;
   }
 
   /** Copies `n` floats at address `p` out into `dst`. */
   get(p: number, dst: Float32Array | Float64Array | Int32Array): void {
-    if (dst instanceof Int32Array) dst.set(this.i32.subarray(p >> 2, (p >> 2) + dst.length));
-    else dst.set(this.f32.subarray(p >> 2, (p >> 2) + dst.length));
+    if (dst instanceof Int32Array) dst.set(this.i32.subarray(p >>> 2, (p >>> 2) + dst.length));
+    else dst.set(this.f32.subarray(p >>> 2, (p >>> 2) + dst.length));
   }
 
   /** A float32 view of `n` floats at `p` (valid until the memory grows). */
   viewF32(p: number, n: number): Float32Array {
-    return this.f32.subarray(p >> 2, (p >> 2) + n);
+    return this.f32.subarray(p >>> 2, (p >>> 2) + n);
   }
 
   private grow(needed: number): void {
     const have = this.memory.buffer.byteLength;
     // Grow by at least a quarter so a slowly rising need does not grow on every call.
-    const want = Math.max(needed, have + (have >> 2));
+    const want = Math.max(needed, have + Math.floor(have / 4));
     const pages = Math.ceil((want - have) / PAGE);
     try {
       this.memory.grow(pages);

@@ -42,7 +42,7 @@ class StepJob {
   /** Writes the step's slots and runs it. */
   run(slots: readonly number[]): void {
     const i32 = this.rt.arena.i32;
-    const base = this.desc >> 2;
+    const base = this.desc >>> 2;
     for (let i = 0; i < slots.length; i++) i32[base + i] = slots[i]!;
     this.rt.run(this.kernel, this.desc, this.count, this.inline);
   }

@@ -74,8 +74,8 @@ export class Runtime {
     const i32 = this.arena.i32;
     const f32 = this.arena.f32;
     slots.forEach((v, i) => {
-      if (typeof v === 'number') i32[(p >> 2) + i] = v;
-      else f32[(p >> 2) + i] = v.value;
+      if (typeof v === 'number') i32[(p >>> 2) + i] = v;
+      else f32[(p >>> 2) + i] = v.value;
     });
     return p;
   }

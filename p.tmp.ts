@@ -1,0 +1,21 @@
+import { getRuntime } from './src/backend/wasm/runtime.js';
+import { wasmBackend } from './src/backend/wasm/backend.js';
+import { lstmLayer, randn, zeros, setBackend } from './src/index.js';
+setBackend('wasm'); await getRuntime().whenReady();
+function wall(fn: () => void, reps = 15): number { for (let i = 0; i < 3; i++) fn(); let b = Infinity; for (let r = 0; r < reps; r++) { const t0 = performance.now(); fn(); b = Math.min(b, performance.now() - t0); } return b; }
+const [T, B, I, H] = [35, 32, 256, 256]; const G = 4 * H;
+const r = (n: number) => randn([n]).data as Float32Array;
+const x = r(T * B * I), wIh = r(G * I), wHh = r(G * H), bIh = r(G), bHh = r(G), h0 = new Float32Array(B * H), c0 = new Float32Array(B * H);
+const out = new Float32Array(T * B * H), hN = new Float32Array(B * H), cN = new Float32Array(B * H);
+const ws = { gates: new Float32Array(T * B * G), cs: new Float32Array(T * B * H), hs: new Float32Array(T * B * H) };
+const p = { T, B, I, H, reverse: false };
+const gOut = r(T * B * H); const gX = new Float32Array(T * B * I), gWIh = new Float32Array(G * I), gWHh = new Float32Array(G * H), gB1 = new Float32Array(G), gB2 = new Float32Array(G), gH0 = new Float32Array(B * H), gC0 = new Float32Array(B * H);
+console.log('load', (await import('node:os')).loadavg()[0]);
+console.log('kernel fwd', wall(() => wasmBackend.lstmForward(p, x, wIh, wHh, bIh, bHh, h0, c0, null, out, hN, cN, ws)).toFixed(2));
+console.log('kernel bwd', wall(() => wasmBackend.lstmBackward(p, x, wIh, wHh, h0, c0, null, ws, gOut, null, null, gX, gWIh, gWHh, gB1, gB2, gH0, gC0)).toFixed(2));
+const gemm = (m: number, n: number, k: number, tA: boolean, tB: boolean) => { const a = r(m * k), b = r(k * n), c = new Float32Array(m * n); const pp = { batch: 1, m, n, k, transA: tA, transB: tB, strideA: 0, strideB: 0, strideC: 0, accumulate: false }; return wall(() => wasmBackend.gemm(pp, a, b, c)); };
+console.log('proj NT', gemm(T * B, G, I, false, true).toFixed(2), 'gX NN', gemm(T * B, I, G, false, false).toFixed(2), 'gW TN', gemm(G, I, T * B, true, false).toFixed(2));
+const P = (s: number[]) => { const t = randn(s); t.requiresGrad = true; return t; };
+const X = P([T, B, I]), WI = P([G, I]), WH = P([G, H]), BI = P([G]), BH = P([G]); const GY = randn([T, B, H]); const H0 = zeros([B, H]), C0 = zeros([B, H]);
+console.log('op fwd', wall(() => lstmLayer(X, WI, WH, BI, BH, H0, C0)).toFixed(2), 'op fwd+bwd', wall(() => lstmLayer(X, WI, WH, BI, BH, H0, C0).output.backward(GY)).toFixed(2));
+process.exit(0);
