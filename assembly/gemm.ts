@@ -57,8 +57,11 @@ function packA(a: usize, rs: i32, cs: i32, i0: i32, rows: i32, p0: i32, kc: i32,
     } else if (h == MR && rs == 1) {
       // Transposed A: MR consecutive rows are contiguous for each p.
       for (let p = 0; p < kc; p++) {
-        // MR = 4: one vector per p
-        v128.store(panel + <usize>(p * MR) * 4, v128.load(at(a, (p0 + p) * cs + i0 + ip)));
+        const src = at(a, (p0 + p) * cs + i0 + ip);
+        const dst = panel + <usize>(p * MR) * 4;
+        if (MR == 2) store<u64>(dst, load<u64>(src));
+        else if (MR == 4) v128.store(dst, v128.load(src));
+        else for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), load<f32>(src + (<usize>r << 2)));
       }
     } else {
       for (let p = 0; p < kc; p++) {
@@ -80,8 +83,7 @@ function packB(b: usize, rs: i32, cs: i32, p0: i32, kc: i32, j0: i32, cols: i32,
       for (let p = 0; p < kc; p++) {
         const src = at(b, (p0 + p) * rs + j0 + jp);
         const out = panel + <usize>(p * NR) * 4;
-        v128.store(out, v128.load(src));
-        v128.store(out, v128.load(src, 16), 16);
+        for (let q = 0; q < NR; q += 4) v128.store(out + (<usize>q << 2), v128.load(src + (<usize>q << 2)));
       }
     } else if (w == NR && rs == 1) {
       // B stored transposed (n × k, e.g. a weight W[out, in]): each column is contiguous in p.

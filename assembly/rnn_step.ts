@@ -4,6 +4,7 @@
 // the pointwise cell; backward = pointwise gradients, then dh_prev = dG_t·W_hh for its rows.
 import { at, int, ptr } from './desc';
 import { gemmBlock } from './gemm';
+import { MR, NR } from './microkernel';
 import { gruBwdRows, gruFwdRows, lstmBwdRows, lstmFwdRows, mergeDhRows } from './rnn';
 
 const NC: i32 = 256;
@@ -17,7 +18,7 @@ function rowsTimesPacked(a: usize, packed: usize, c: usize, n: i32, k: i32, kc: 
 
 /** Floats of scratch a step chunk of `rpc` rows needs (as gemmBlock with mc = rpc, nc = NC). */
 export function rnn_step_scratch(rpc: i32, kc: i32): i32 {
-  return (rpc + NC) * kc + 32;
+  return (rpc + NC) * kc + MR * NR;
 }
 
 @inline function rowRange(desc: usize, chunk: i32, B: i32, rpcSlot: i32): i32 {

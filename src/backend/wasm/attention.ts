@@ -8,7 +8,7 @@ import { type Runtime, f32 } from './runtime.js';
 import { THRESHOLDS } from './thresholds.js';
 
 /** Floats of GEMM scratch a chunk needs (SERIAL_SCRATCH in assembly/gemm.ts). */
-const SERIAL_SCRATCH = (96 + 256) * 256 + 4 * 8;
+const SERIAL_SCRATCH = (96 + 256) * 256 + 2 * 16;
 
 
 function inline(rt: Runtime, p: SdpaParams): boolean {

@@ -8,8 +8,8 @@ import type { Runtime } from './runtime.js';
 import { THRESHOLDS } from './thresholds.js';
 
 /** Micro-tile of assembly/microkernel.ts. */
-export const MR = 4;
-export const NR = 8;
+export const MR = 2;
+export const NR = 16;
 
 
 /** Depth of a packed slice: all of k when it is modest, else 512 (an NR-panel of 16 KB stays in L1). */
