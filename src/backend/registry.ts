@@ -1,7 +1,7 @@
 import type { Backend, BackendName } from './backend.js';
 import { refBackend } from './ref/backend.js';
 import { wasmBackend } from './wasm/backend.js';
-import { getRuntime, initWasm, setWasmThreads } from './wasm/runtime.js';
+import { envThreads, getRuntime, initWasm, setWasmThreads } from './wasm/runtime.js';
 import { GlimpseError } from '../util/errors.js';
 
 const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm', 'native'];
@@ -33,6 +33,7 @@ function envChoice(): string | undefined {
  */
 export function getBackend(): Backend {
   if (current) return current;
+  envThreads(); // a malformed GLIMPSE_THREADS is an error, not a silent fall back to js
   const wanted = envChoice();
   if (wanted) {
     current = setBackend(wanted);

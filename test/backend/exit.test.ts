@@ -23,4 +23,12 @@ describe('a process using the wasm backend', () => {
     expect(r.stdout.trim()).toBe('wasm 2 256x256');
     expect(Date.now() - started).toBeLessThan(30_000);
   });
+
+  it('rejects a malformed GLIMPSE_THREADS instead of quietly falling back to js', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "import { getBackend } from './src/index.ts'; getBackend();"], {
+      encoding: 'utf8', timeout: 30_000, env: { ...process.env, GLIMPSE_BACKEND: '', GLIMPSE_THREADS: 'two' },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('GLIMPSE_THREADS must be a positive integer, got "two"');
+  });
 });

@@ -90,7 +90,8 @@ export const f32 = (value: number): F32 => ({ value });
 
 // ---- threads and bring-up ------------------------------------------------------------------
 
-function envThreads(): number | null {
+/** `GLIMPSE_THREADS` as a number (null when unset); throws a GlimpseError when it is not a positive integer. */
+export function envThreads(): number | null {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const raw = env?.GLIMPSE_THREADS;
   if (raw === undefined || raw === '') return null;
