@@ -31,4 +31,29 @@ describe('a process using the wasm backend', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('GLIMPSE_THREADS must be a positive integer, got "two"');
   });
+
+  it('runs on one thread with the plain-memory module where SharedArrayBuffer is missing', () => {
+    const noShared = `
+      delete globalThis.SharedArrayBuffer;
+      const { getRuntime } = await import('./src/backend/wasm/runtime.ts');
+      const { getBackend, matmul, randn } = await import('./src/index.ts');
+      const rt = getRuntime();
+      const a = randn([64, 48]);
+      const b = randn([48, 40]);
+      const c = matmul(a, b).data;
+      let err = 0;
+      for (let i = 0; i < 64; i++) for (let j = 0; j < 40; j++) {
+        let s = 0;
+        for (let k = 0; k < 48; k++) s += a.data[i * 48 + k] * b.data[k * 40 + j];
+        err = Math.max(err, Math.abs(s - c[i * 40 + j]));
+      }
+      console.log(getBackend().name, rt.shared, rt.threads, err < 1e-4);
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', noShared], {
+      encoding: 'utf8', timeout: 30_000, env: { ...process.env, GLIMPSE_BACKEND: 'wasm', GLIMPSE_THREADS: '' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('wasm false 1 true');
+  });
 });
+
