@@ -11,8 +11,10 @@ import { THRESHOLDS } from './thresholds.js';
 export const MR = 2;
 export const NR = 16;
 
-
-/** Depth of a packed slice: all of k when it is modest, else 512 (an NR-panel of 16 KB stays in L1). */
+/**
+ * Depth of a packed slice: all of k when it is modest, else 512 (fewer passes over C; 256, 384
+ * and 512 measured within 2 % of each other at 1024³).
+ */
 export function kcFor(k: number): number {
   return k <= 768 ? Math.max(k, 1) : 512;
 }
