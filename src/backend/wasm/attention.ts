@@ -10,7 +10,6 @@ import { THRESHOLDS } from './thresholds.js';
 /** Floats of GEMM scratch a chunk needs (SERIAL_SCRATCH in assembly/gemm.ts). */
 const SERIAL_SCRATCH = (96 + 256) * 256 + 2 * 16;
 
-
 function inline(rt: Runtime, p: SdpaParams): boolean {
   return rt.threads <= 1 || p.bh < 2 || p.bh * p.tq * p.tk * (p.d + p.dv) < THRESHOLDS.parallelMacs;
 }

@@ -21,7 +21,6 @@ import { THRESHOLDS } from './thresholds.js';
 
 export { THRESHOLDS };
 
-
 const is64 = (a: FloatArray): boolean => a instanceof Float64Array;
 
 const WASM_UNARY: Partial<Record<UnaryOp, number>> = rows.UNARY_CODES;

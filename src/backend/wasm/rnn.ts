@@ -16,7 +16,6 @@ const base: GemmParams = {
 
 const timeOf = (p: RnnParams, s: number): number => (p.reverse ? p.T - 1 - s : s);
 
-
 /**
  * A step job: the descriptor (rewritten per step), rows per chunk and chunk count. Rows are
  * split into about two blocks per thread, each a multiple of the micro-tile height.

@@ -7,7 +7,6 @@ import type { AdamParams, FloatArray } from '../backend.js';
 import { type Runtime, f32 } from './runtime.js';
 import { THRESHOLDS } from './thresholds.js';
 
-
 /** Chunks for `rows` rows of `n`: rows per chunk and the count (1 chunk when small). */
 function rowChunks(rt: Runtime, rows: number, n: number): { rpc: number; count: number } {
   if (rows === 0) return { rpc: 1, count: 0 };
