@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerBleu } from './commands/bleu.js';
 import { registerData } from './commands/data.js';
+import { registerTrain } from './commands/train.js';
+import { registerEval } from './commands/eval.js';
 import { VERSION } from './version.js';
 
 /**
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .option('--verbose', 'print stack traces of errors', false)
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ showGlobalOptions: true });
+  registerTrain(program);
+  registerEval(program);
   registerData(program);
   registerBleu(program);
   return program;
