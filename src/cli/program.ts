@@ -14,7 +14,6 @@ export function buildProgram(): Command {
     .description('Attention-based sequence models on CPU: train, generate, translate and see what the model attends to.')
     .version(VERSION)
     .option('--verbose', 'print stack traces of errors', false)
-    .showHelpAfterError('(add --help for usage)')
     .configureHelp({ showGlobalOptions: true });
   registerTrain(program);
   registerEval(program);
