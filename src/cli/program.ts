@@ -3,6 +3,10 @@ import { registerBleu } from './commands/bleu.js';
 import { registerData } from './commands/data.js';
 import { registerTrain } from './commands/train.js';
 import { registerEval } from './commands/eval.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerTranslate } from './commands/translate.js';
+import { registerPlot } from './commands/plot.js';
+import { registerDemo } from './commands/demo.js';
 import { VERSION } from './version.js';
 
 /**
@@ -15,8 +19,12 @@ export function buildProgram(): Command {
     .version(VERSION)
     .option('--verbose', 'print stack traces of errors', false)
     .configureHelp({ showGlobalOptions: true });
+  registerDemo(program);
   registerTrain(program);
   registerEval(program);
+  registerGenerate(program);
+  registerTranslate(program);
+  registerPlot(program);
   registerData(program);
   registerBleu(program);
   return program;

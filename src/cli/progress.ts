@@ -47,7 +47,7 @@ export class Progress {
       return;
     }
     const now = Date.now();
-    if (now - this.lastLine >= this.lineEveryMs || value === this.total) {
+    if (value > 0 && (now - this.lastLine >= this.lineEveryMs || value === this.total)) {
       this.lastLine = now;
       const elapsed = (now - this.started) / 1000;
       const eta = value > 0 ? (elapsed / value) * (this.total - value) : 0;

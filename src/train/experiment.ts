@@ -82,6 +82,25 @@ function translateData(config: RunConfig, saved: RunVocabs) {
   return { src: corpus.srcVocab, tgt: corpus.tgtVocab, examples: corpus.examples };
 }
 
+/** A trained model and what is needed to feed it, without the training data. */
+export type TrainedModel =
+  | { kind: 'lm'; config: RunConfig; model: LanguageModel; vocabs: RunVocabs & { lm: Vocab } }
+  | { kind: 'seq2seq'; config: RunConfig; model: Seq2Seq; vocabs: RunVocabs & { src: Vocab; tgt: Vocab } };
+
+/** The model of a run config for the given vocabularies (fresh weights). */
+export function buildModel(config: RunConfig, vocabs: RunVocabs): TrainedModel {
+  if (config.task === 'lm') {
+    if (!vocabs.lm) throw new GlimpseError('a language-model run needs its vocabulary (vocab.lm.json)');
+    const model = new LanguageModel({ ...(config.model as Partial<LanguageModelConfig>), vocabSize: vocabs.lm.size });
+    return { kind: 'lm', config, model, vocabs: { lm: vocabs.lm } };
+  }
+  if (!vocabs.src || !vocabs.tgt) throw new GlimpseError('a seq2seq run needs its vocabularies (vocab.src.json, vocab.tgt.json)');
+  const model = new Seq2Seq({
+    ...(config.model as Partial<Seq2SeqConfig>), srcVocabSize: vocabs.src.size, tgtVocabSize: vocabs.tgt.size, padIndex: vocabs.tgt.id('<pad>'),
+  });
+  return { kind: 'seq2seq', config, model, vocabs: { src: vocabs.src, tgt: vocabs.tgt } };
+}
+
 /**
  * Builds the model and task of a run. `saved` vocabularies (from a run folder) are used as
  * they are, so a resumed or evaluated run encodes its data exactly as it was trained.
@@ -90,7 +109,7 @@ export function buildExperiment(config: RunConfig, saved: RunVocabs = {}): Exper
   const d = config.data;
   if (config.task === 'lm') {
     const data = lmData(config, saved.lm);
-    const model = new LanguageModel({ ...(config.model as Partial<LanguageModelConfig>), vocabSize: data.vocab.size });
+    const { model } = buildModel(config, { lm: data.vocab }) as Extract<TrainedModel, { kind: 'lm' }>;
     const task = new LanguageModelTask(model, { train: data.train, valid: data.valid, test: data.test, bptt: d.bptt });
     return { kind: 'lm', config, model, task, vocabs: { lm: data.vocab } };
   }
@@ -106,7 +125,7 @@ export function buildExperiment(config: RunConfig, saved: RunVocabs = {}): Exper
     const gen = (n: number, seed: number) => encodeSynthetic(task.generate(n, seed), task);
     examples = { train: gen(d.trainSize, SYNTHETIC_SEEDS.train), valid: gen(d.validSize, SYNTHETIC_SEEDS.valid), test: gen(d.testSize, SYNTHETIC_SEEDS.test) };
   }
-  const model = new Seq2Seq({ ...(config.model as Partial<Seq2SeqConfig>), srcVocabSize: src.size, tgtVocabSize: tgt.size, padIndex: tgt.id('<pad>') });
+  const { model } = buildModel(config, { src, tgt }) as Extract<TrainedModel, { kind: 'seq2seq' }>;
   const synthetic = config.task !== 'translate';
   const task = new Seq2SeqTask(model, { train: examples.train!, valid: examples.valid!, test: examples.test! }, {
     batchSize: d.batchSize, bucket: d.bucket, teacherForcing: config.objective.teacherForcing, labelSmoothing: config.objective.labelSmoothing,

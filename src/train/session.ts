@@ -1,7 +1,7 @@
 import { noGrad } from '../core/grad.js';
 import { GlimpseError } from '../util/errors.js';
 import { resolveTrainConfig } from './config.js';
-import { type Experiment, buildExperiment } from './experiment.js';
+import { type Experiment, type TrainedModel, buildExperiment, buildModel } from './experiment.js';
 import type { RunConfig } from './run-config.js';
 import { RUN_FILES, RunFolder } from './run-folder.js';
 import { type TrainerEvents, type TrainerState, Trainer } from './trainer.js';
@@ -93,6 +93,15 @@ export async function trainSession(session: Session, events: TrainerEvents = {})
   }
   writeFileAtomic(run.path(RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
+}
+
+/** Loads a run's model with its best (or last) weights, in eval mode, without reading its data. */
+export function loadTrainedModel(dir: string, which: 'best' | 'last' = 'best'): TrainedModel & { run: RunFolder } {
+  const run = RunFolder.open(dir);
+  const trained = buildModel(run.config(), run.vocabs());
+  trained.model.loadStateDict(run.weights(which));
+  trained.model.eval();
+  return { ...trained, run };
 }
 
 /** Loads a run's model with its best (or last) weights and its task, in eval mode. */

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { setBackend } from '../../backend/registry.js';
 import { LM_MODELS, type RunConfig, type RunConfigInput, TASKS, resolveRunConfig } from '../../train/run-config.js';
-import { type RunSummary, type Session, resumeSession, startSession, trainSession } from '../../train/session.js';
+import { resumeSession, startSession } from '../../train/session.js';
 import { ATTENTION_KINDS } from '../../models/seq2seq.js';
 import { GlimpseError } from '../../util/errors.js';
 import { EXIT, runAction } from '../errors.js';
+import { fmt } from '../train-progress.js';
 import { float, int, oneOf } from '../parse.js';
-import { Progress } from '../progress.js';
+import { trainWithProgress } from '../train-progress.js';
 import { VERSION } from '../version.js';
 
 interface TrainFlags {
@@ -79,9 +80,6 @@ function defaultName(config: RunConfig): string {
   return `${config.task}-${variant}`;
 }
 
-function fmt(v: number): string {
-  return Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4);
-}
 
 export function registerTrain(program: Command): void {
   program
@@ -151,7 +149,7 @@ Examples:
         const { run, trainer, experiment } = session;
         const out = process.stderr;
         out.write(`${session.resumed ? 'resuming' : 'training'} ${experiment.config.task} (${experiment.model.numParameters().toLocaleString('en-US')} parameters) in ${run.dir}\n`);
-        const summary = await trainWithProgress(session, flags.progress);
+        const summary = await trainWithProgress(session, flags.progress, (line) => out.write(`${line}\n`));
         if (summary.stopReason === 'interrupted') {
           out.write(`interrupted at step ${summary.steps}; resume with: glimpse train --resume ${run.dir}\n`);
           process.exitCode = EXIT.interrupted;
@@ -163,40 +161,4 @@ Examples:
         out.write(`run folder: ${run.dir}\n`);
       });
     });
-}
-
-/** Trains with a progress bar per epoch (loss, perplexity, tokens/s, ETA) and a line per evaluation. */
-async function trainWithProgress(session: Session, show: boolean): Promise<RunSummary> {
-  let bar: Progress | null = null;
-  let lossSum = 0;
-  let tokens = 0;
-  try {
-    return await trainSession(session, {
-      onEpochStart: (epoch, batches, startAt) => {
-        bar?.stop();
-        bar = null;
-        if (show) {
-          bar = new Progress(`epoch ${epoch}`);
-          bar.start(batches);
-          bar.update(startAt);
-        }
-        lossSum = 0;
-        tokens = 0;
-      },
-      onStep: (info) => {
-        lossSum += info.loss * info.tokens;
-        tokens += info.tokens;
-        const loss = lossSum / tokens;
-        bar?.update(info.batch, { loss, ppl: Math.exp(loss), 'tok/s': info.tokensPerSecond, lr: info.lr.toExponential(1) });
-      },
-      onEval: (record, isBest) => {
-        const m = Object.entries(record.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
-        const line = `step ${record.step} (epoch ${record.epoch}): train loss ${fmt(record.trainLoss)}, valid ${m}${isBest ? ' (best)' : ''}`;
-        if (bar) bar.log(line);
-        else process.stderr.write(`${line}\n`);
-      },
-    });
-  } finally {
-    (bar as Progress | null)?.stop();
-  }
 }
