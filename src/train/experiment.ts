@@ -22,7 +22,17 @@ export interface RunVocabs {
 /** A model, its task and its vocabularies, built from a RunConfig. */
 export type Experiment =
   | { kind: 'lm'; config: RunConfig; model: LanguageModel; task: LanguageModelTask; vocabs: RunVocabs & { lm: Vocab } }
-  | { kind: 'seq2seq'; config: RunConfig; model: Seq2Seq; task: Seq2SeqTask; vocabs: RunVocabs & { src: Vocab; tgt: Vocab } };
+  | {
+    kind: 'seq2seq'; config: RunConfig; model: Seq2Seq; task: Seq2SeqTask; vocabs: RunVocabs & { src: Vocab; tgt: Vocab };
+    /** Translation tasks: each split's reference lines and their normalised tokens (for BLEU). */
+    references: Record<string, TranslationReferences> | null;
+  };
+
+/** The references of a translation split: lines as written, and as the protocol tokenizer reads them. */
+export interface TranslationReferences {
+  lines: string[];
+  tokens: string[][];
+}
 
 /** Separate seeds for the synthetic splits (train and test as PROTOCOL W3; valid its own). */
 const SYNTHETIC_SEEDS = { train: W3.trainSeed, valid: 5678, test: W3.testSeed } as const;
@@ -70,16 +80,21 @@ function parallelSplits(config: RunConfig): Record<string, ParallelSplitText> {
 function translateData(config: RunConfig, saved: RunVocabs) {
   const d = config.data;
   const splits = parallelSplits(config);
+  const references: Record<string, TranslationReferences> = {};
+  for (const [split, text] of Object.entries(splits)) {
+    const lines = splitLines(text.tgt);
+    references[split] = { lines, tokens: lines.map(protocolTokenize) };
+  }
   if (saved.src && saved.tgt) {
     const examples: Record<string, Seq2SeqExample[]> = {};
     for (const [split, text] of Object.entries(splits)) {
       const tok = (t: string) => splitLines(t).map(protocolTokenize);
       examples[split] = encodeParallel(tok(text.src), tok(text.tgt), saved.src, saved.tgt);
     }
-    return { src: saved.src, tgt: saved.tgt, examples };
+    return { src: saved.src, tgt: saved.tgt, examples, references };
   }
   const corpus = buildParallelCorpus(splits, { minFreq: d.minFreq, ...(d.maxVocab ? { maxSize: d.maxVocab } : {}) });
-  return { src: corpus.srcVocab, tgt: corpus.tgtVocab, examples: corpus.examples };
+  return { src: corpus.srcVocab, tgt: corpus.tgtVocab, examples: corpus.examples, references };
 }
 
 /** A trained model and what is needed to feed it, without the training data. */
@@ -116,8 +131,9 @@ export function buildExperiment(config: RunConfig, saved: RunVocabs = {}): Exper
   let src: Vocab;
   let tgt: Vocab;
   let examples: Record<string, Seq2SeqExample[]>;
+  let references: Record<string, TranslationReferences> | null = null;
   if (config.task === 'translate') {
-    ({ src, tgt, examples } = translateData(config, saved));
+    ({ src, tgt, examples, references } = translateData(config, saved));
   } else {
     const task = syntheticTask(config.task, { minLen: d.minLen, maxLen: d.maxLen });
     src = saved.src ?? task.srcVocab;
@@ -131,6 +147,6 @@ export function buildExperiment(config: RunConfig, saved: RunVocabs = {}): Exper
     batchSize: d.batchSize, bucket: d.bucket, teacherForcing: config.objective.teacherForcing, labelSmoothing: config.objective.labelSmoothing,
     pad: tgt.id('<pad>'), bos: tgt.id('<bos>'), eos: tgt.id('<eos>'), accuracy: synthetic,
   });
-  return { kind: 'seq2seq', config, model, task, vocabs: { src, tgt } };
+  return { kind: 'seq2seq', config, model, task, vocabs: { src, tgt }, references };
 }
 
