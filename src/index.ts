@@ -1,10 +1,16 @@
 /**
  * glimpse: attention-based sequence models in TypeScript.
  *
+ * Tensors and ops are top-level names (like `torch.add`); layers, optimizers and checkpoint
+ * formats are namespaces, as in PyTorch: `nn`, `optim`, `io`. File-system helpers are in
+ * `glimpse/node`.
+ *
  * @example
- * import { tensor, matmul, softmax } from 'glimpse';
+ * import { tensor, matmul, softmax, nn, optim } from 'glimpse';
  * const scores = matmul(q, transpose(k));
  * const weights = softmax(scores, -1);
+ * const lstm = new nn.LSTM({ inputSize: 16, hiddenSize: 32, batchFirst: true });
+ * const opt = new optim.Adam(lstm.parameters(), { lr: 1e-3 });
  *
  * @packageDocumentation
  */
@@ -22,3 +28,6 @@ export { Rng, manualSeed, defaultRng, type RngState } from './util/rng.js';
 export { GlimpseError } from './util/errors.js';
 export { getBackend, setBackend, availableBackends, initBackend, setThreads } from './backend/registry.js';
 export type { Backend, BackendName } from './backend/backend.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as io from './io/index.js';

@@ -92,7 +92,7 @@ function weightGrads(
   for (const [grad, src] of [[gBIh, dGi], [gBHh, dGh]] as const) {
     if (!grad) continue;
     const pb = ar.put(grad.subarray(0, g));
-    rt.k.sum_axis(src, 1, rows, g, pb, 1);
+    rt.k.sum_axis(src, 1, rows, g, pb, 1, ar.alloc(g * 8));
     ar.get(pb, grad.subarray(0, g));
   }
 }

@@ -84,7 +84,7 @@ export function sumAxis(rt: Runtime, x: FloatArray, outer: number, n: number, in
   ar.reset();
   const px = ar.put(x.subarray(0, outer * n * inner));
   const po = accumulate ? ar.put(out.subarray(0, outer * inner)) : ar.allocF32(outer * inner);
-  rt.k.sum_axis(px, outer, n, inner, po, accumulate ? 1 : 0);
+  rt.k.sum_axis(px, outer, n, inner, po, accumulate ? 1 : 0, ar.alloc(inner * 8));
   ar.get(po, out.subarray(0, outer * inner));
 }
 

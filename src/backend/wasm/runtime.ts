@@ -20,7 +20,7 @@ export interface Kernels {
   gemm_pack_b(b: number, rs: number, cs: number, k: number, n: number, kc: number, dst: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   fill_rows(dst: number, rows: number, n: number, b1: number, b2: number): void;
-  sum_axis(x: number, outer: number, n: number, inner: number, out: number, accumulate: number): void;
+  sum_axis(x: number, outer: number, n: number, inner: number, out: number, accumulate: number, scratch: number): void;
   rnn_step_scratch(rowsPerChunk: number, kc: number): number;
 }
 

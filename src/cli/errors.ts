@@ -1,0 +1,22 @@
+import { GlimpseError } from '../util/errors.js';
+
+/** Exit codes of the command line. */
+export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130 } as const;
+
+/**
+ * Runs a command action: any error becomes one line on stderr (`glimpse <command>: message`)
+ * and a non-zero exit code; the stack trace is printed only with --verbose.
+ */
+export async function runAction(command: string, verbose: boolean, action: () => Promise<void> | void): Promise<void> {
+  try {
+    await action();
+  } catch (e) {
+    const err = e as Error;
+    const known = err instanceof GlimpseError;
+    const message = known ? err.message : `${err.name}: ${err.message}`;
+    process.stderr.write(`glimpse ${command}: ${message.split('\n')[0]}\n`);
+    if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+    else if (!known) process.stderr.write('(an unexpected error: run again with --verbose for the stack trace)\n');
+    process.exitCode = EXIT.error;
+  }
+}

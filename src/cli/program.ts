@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { registerBleu } from './commands/bleu.js';
+import { registerData } from './commands/data.js';
+import { registerTrain } from './commands/train.js';
+import { registerEval } from './commands/eval.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerTranslate } from './commands/translate.js';
+import { registerPlot } from './commands/plot.js';
+import { registerDemo } from './commands/demo.js';
+import { VERSION } from './version.js';
+
+/**
+ * The command tree. Every command's options are listed with their defaults by `--help`; bad
+ * flags fail with commander's one-line error; failures inside a command go through runAction.
+ */
+export function buildProgram(): Command {
+  const program = new Command('glimpse')
+    .description('Attention-based sequence models on CPU: train, generate, translate and see what the model attends to.')
+    .version(VERSION)
+    .option('--verbose', 'print stack traces of errors', false)
+    .configureHelp({ showGlobalOptions: true });
+  registerDemo(program);
+  registerTrain(program);
+  registerEval(program);
+  registerGenerate(program);
+  registerTranslate(program);
+  registerPlot(program);
+  registerData(program);
+  registerBleu(program);
+  return program;
+}

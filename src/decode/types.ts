@@ -1,0 +1,49 @@
+/**
+ * The small interface every decoder drives. A model adapts itself to it (no type checks on
+ * models): given the previous token of each row it returns log-probabilities of the next one.
+ * States are opaque values owned by the model; decoders only pass them back and ask the
+ * model to select rows (beam search). Shapes: n rows, V vocabulary.
+ */
+export interface StepModel<S> {
+  /** Vocabulary size V. */
+  readonly vocabSize: number;
+  /**
+   * One decoding step for n rows: `prevTokens` [n] → log-probabilities [n·V] (row-major),
+   * the next state, and optionally each row's attention weights over the source / context
+   * (row i is `attention[i]`, a plain array).
+   */
+  step(state: S, prevTokens: Int32Array): StepOutput<S>;
+  /** A state made of the given rows of `state` (rows may repeat), for beam search. */
+  select(state: S, rows: Int32Array): S;
+}
+
+export interface StepOutput<S> {
+  logProbs: Float32Array;
+  state: S;
+  attention?: number[][];
+}
+
+/** One decoded sequence. */
+export interface Hypothesis {
+  /** Generated token ids, without the start token and without the end token. */
+  tokens: number[];
+  /** Whether it ended with the end token (else it hit the length limit). */
+  finished: boolean;
+  /** Σ log p of the generated tokens (the end token included when finished). */
+  logProb: number;
+  /** The score used to rank it (beam search: length-normalised log-probability). */
+  score: number;
+  /** Per generated step, the attention weights of that step (when the model reports them). */
+  attention?: number[][];
+}
+
+export interface DecodeOptions {
+  /** Token fed at the first step (e.g. `<bos>`), one per row or one for all. */
+  start: number | Int32Array;
+  /** End token (`<eos>`); null to always generate `maxTokens`. */
+  end: number | null;
+  /** Upper bound on generated tokens (the end token counts). */
+  maxTokens: number;
+  /** Keep per-step attention weights in the result. */
+  withAttention?: boolean;
+}

@@ -1,0 +1,10 @@
+/**
+ * Checkpoint formats as bytes in, bytes out (no file system, so the browser can use them);
+ * the Node.js file functions are in `glimpse/node`.
+ *
+ * @packageDocumentation
+ */
+export {
+  encodeSafetensors, decodeSafetensors, parseSafetensorsHeader, SAFETENSORS_DTYPES, MAX_HEADER_BYTES,
+  type SafetensorsDtype, type SafetensorsEntry, type SafetensorsHeader, type SafetensorsContent,
+} from './safetensors.js';

@@ -1,0 +1,9 @@
+export { type AttentionOutput, type SourceAttentionOptions, SourceAttention } from './source.js';
+export { AdditiveAttention, type AdditiveAttentionConfig } from './additive.js';
+export {
+  LuongDotAttention, LuongGeneralAttention, LuongConcatAttention, type LuongGeneralConfig, type LuongConcatConfig,
+} from './luong.js';
+export { ScaledDotProductAttention, type ScaledDotProductAttentionConfig, type ScaledDotProductOptions } from './scaled.js';
+export { MultiheadAttention, type MultiheadAttentionConfig, type MultiheadForwardOptions } from './multihead.js';
+export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, type PositionalConfig } from './positional.js';
+export { lengthMask, paddingMask, causalMask, maskedSoftmax } from './masks.js';

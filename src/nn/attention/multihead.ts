@@ -1,0 +1,170 @@
+import type { Tensor } from '../../core/tensor.js';
+import {
+  chunk, dropout, linear, matmul, mean, permute, reshape, scaledDotProductAttention, slice, transpose,
+} from '../../ops/index.js';
+import { GlimpseError } from '../../util/errors.js';
+import type { Rng } from '../../util/rng.js';
+import { shapeStr } from '../../util/shape.js';
+import { type InitOptions, resolveConfig } from '../config.js';
+import { constant, xavierUniform } from '../init.js';
+import { Linear } from '../linear.js';
+import { Module } from '../module.js';
+import type { AttentionOutput } from './source.js';
+
+export interface MultiheadAttentionConfig {
+  /** E: model size (query features and output). */
+  embedDim: number;
+  /** nh: heads; E must be divisible by it (head size hd = E / nh). */
+  numHeads: number;
+  /** Dropout on the attention weights in training. Default 0. */
+  dropout?: number;
+  /** Learn in_proj_bias and out_proj.bias. Default true. */
+  bias?: boolean;
+  /** Key features; default E. */
+  kdim?: number | null;
+  /** Value features; default E. */
+  vdim?: number | null;
+  /** Inputs and output are [B, T, ·] instead of PyTorch's default [T, B, ·]. Default false. */
+  batchFirst?: boolean;
+}
+
+export interface MultiheadForwardOptions {
+  /** PADDING mask bool [B, Tk]: true = padding key, excluded (PyTorch's key_padding_mask). */
+  keyPaddingMask?: Tensor | null;
+  /** NOT-ALLOWED mask bool [Tq, Tk]: true = excluded (PyTorch's boolean attn_mask). */
+  attnMask?: Tensor | null;
+  /** Also exclude key j > query i. Default false. */
+  isCausal?: boolean;
+  /** Return weights averaged over heads [B, Tq, Tk] (default true, as PyTorch), else per head [B, nh, Tq, Tk]. */
+  averageAttnWeights?: boolean;
+}
+
+/**
+ * Multi-head attention (Vaswani et al. 2017), PyTorch's nn.MultiheadAttention: project q, k,
+ * v, split the features into nh contiguous heads, attend per head with scaled dot-product
+ * attention, concatenate, project out.
+ *
+ * Parameters as PyTorch names them: `in_proj_weight` [3E, E] when kdim = vdim = E, else
+ * `q_proj_weight` [E, E], `k_proj_weight` [E, kdim], `v_proj_weight` [E, vdim]; `in_proj_bias`
+ * [3E]; `out_proj.weight` [E, E], `out_proj.bias` [E]. Initialised as PyTorch (xavier-uniform
+ * projections, zero biases).
+ *
+ * Masks use PyTorch's convention: true = excluded. Unlike PyTorch, a query whose keys are all
+ * masked gets weights 0 (its output is out_proj.bias), not NaN.
+ *
+ * @example
+ * const mha = new MultiheadAttention({ embedDim: 8, numHeads: 2, batchFirst: true });
+ * const { context, weights } = mha.forward(x, x, x, {
+ *   keyPaddingMask: paddingMask(lengths, T), isCausal: true, averageAttnWeights: false,
+ * }); // context [B, T, 8]; weights [B, 2, T, T], one map per head
+ */
+export class MultiheadAttention extends Module {
+  readonly config: Readonly<{ embedDim: number; numHeads: number; dropout: number; bias: boolean; kdim: number; vdim: number; batchFirst: boolean }>;
+  readonly outProj: Linear;
+  private readonly rng: Rng | undefined;
+
+  constructor(config: MultiheadAttentionConfig, init: InitOptions = {}) {
+    super();
+    const c = resolveConfig<Required<MultiheadAttentionConfig>>('MultiheadAttention', config, {
+      embedDim: { type: 'int', min: 1 },
+      numHeads: { type: 'int', min: 1 },
+      dropout: { type: 'number', default: 0, min: 0, max: 1, maxExclusive: true },
+      bias: { type: 'boolean', default: true },
+      kdim: { type: 'intOrNull', default: null, min: 1 },
+      vdim: { type: 'intOrNull', default: null, min: 1 },
+      batchFirst: { type: 'boolean', default: false },
+    });
+    const E = c.embedDim;
+    if (E % c.numHeads !== 0) throw new GlimpseError(`MultiheadAttention: embedDim ${E} is not divisible by numHeads ${c.numHeads}`);
+    this.config = Object.freeze({ ...c, kdim: c.kdim ?? E, vdim: c.vdim ?? E });
+    this.rng = init.rng;
+    if (this.sameEmbedDim) {
+      this.registerParameter('in_proj_weight', xavierUniform([3 * E, E], init));
+    } else {
+      this.registerParameter('q_proj_weight', xavierUniform([E, E], init));
+      this.registerParameter('k_proj_weight', xavierUniform([E, this.config.kdim], init));
+      this.registerParameter('v_proj_weight', xavierUniform([E, this.config.vdim], init));
+    }
+    if (c.bias) this.registerParameter('in_proj_bias', constant([3 * E], 0, init));
+    this.outProj = this.registerModule('out_proj', new Linear({ inFeatures: E, outFeatures: E, bias: c.bias }, init));
+    if (c.bias) this.outProj.bias!.data.fill(0);
+  }
+
+  /** Whether q, k, v share one packed `in_proj_weight` (kdim = vdim = E). */
+  get sameEmbedDim(): boolean {
+    return this.config.kdim === this.config.embedDim && this.config.vdim === this.config.embedDim;
+  }
+
+  /** hd = E / nh */
+  get headDim(): number {
+    return this.config.embedDim / this.config.numHeads;
+  }
+
+  /** The projection weight and bias of q (0), k (1) or v (2). */
+  private projection(which: 0 | 1 | 2): [Tensor, Tensor | null] {
+    const E = this.config.embedDim;
+    const b = this.optionalParameter('in_proj_bias');
+    const bias = b ? slice(b, 0, which * E, (which + 1) * E) : null;
+    if (this.sameEmbedDim) return [slice(this.parameter('in_proj_weight'), 0, which * E, (which + 1) * E), bias];
+    return [this.parameter(['q_proj_weight', 'k_proj_weight', 'v_proj_weight'][which]!), bias];
+  }
+
+  /** [B, T, E] → [B, nh, T, hd] */
+  private splitHeads(x: Tensor): Tensor {
+    const [B, T] = x.shape as [number, number, number];
+    return permute(reshape(x, [B, T, this.config.numHeads, this.headDim]), [0, 2, 1, 3]);
+  }
+
+  /**
+   * @param query [B, Tq, E] with batchFirst, else [Tq, B, E]
+   * @param key [B, Tk, kdim] (or [Tk, B, kdim])
+   * @param value [B, Tk, vdim] (or [Tk, B, vdim])
+   * @returns context like query; weights [B, Tq, Tk] averaged, or [B, nh, Tq, Tk] per head
+   */
+  forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadForwardOptions = {}): AttentionOutput {
+    const { embedDim: E, kdim, vdim, batchFirst } = this.config;
+    const bf = (t: Tensor): Tensor => (batchFirst ? t : transpose(t, 0, 1));
+    const layout = batchFirst ? 'B, T' : 'T, B';
+    const checkInput = (t: Tensor, dim: number, what: string): void => {
+      if (t.ndim !== 3 || t.shape[2] !== dim) throw new GlimpseError(`MultiheadAttention: ${what} must be [${layout}, ${dim}], got ${shapeStr(t.shape)}`);
+    };
+    checkInput(query, E, 'query');
+    checkInput(key, kdim, 'key');
+    checkInput(value, vdim, 'value');
+    const [q3, k3, v3] = [bf(query), bf(key), bf(value)];
+    const [B, Tq] = q3.shape as [number, number];
+    if (k3.shape[0] !== B || v3.shape[0] !== B || k3.shape[1] !== v3.shape[1]) {
+      throw new GlimpseError(`MultiheadAttention: query ${shapeStr(query.shape)}, key ${shapeStr(key.shape)} and value ${shapeStr(value.shape)} disagree on batch or key length`);
+    }
+    let q: Tensor;
+    let k: Tensor;
+    let v: Tensor;
+    if (this.sameEmbedDim && query === key && key === value) {
+      // Self-attention: one GEMM for all three projections.
+      [q, k, v] = chunk(linear(q3, this.parameter('in_proj_weight'), this.optionalParameter('in_proj_bias')), 3, -1) as [Tensor, Tensor, Tensor];
+    } else {
+      q = linear(q3, ...this.projection(0));
+      k = linear(k3, ...this.projection(1));
+      v = linear(v3, ...this.projection(2));
+    }
+    const [qh, kh, vh] = [this.splitHeads(q), this.splitHeads(k), this.splitHeads(v)]; // [B, nh, T, hd]
+    const attn = scaledDotProductAttention(qh, kh, vh, {
+      causal: options.isCausal ?? false,
+      keyPaddingMask: options.keyPaddingMask ?? null,
+      attnMask: options.attnMask ?? null,
+    });
+    let weights = attn.weights; // [B, nh, Tq, Tk]
+    let heads = attn.output; // [B, nh, Tq, hd]
+    if (this.training && this.config.dropout > 0) {
+      weights = dropout(weights, this.config.dropout, this.rng ? { rng: this.rng } : {});
+      heads = matmul(weights, vh);
+    }
+    const merged = reshape(permute(heads, [0, 2, 1, 3]), [B, Tq, E]);
+    const out = this.outProj.forward(merged);
+    const averaged = options.averageAttnWeights ?? true;
+    return {
+      context: batchFirst ? out : transpose(out, 0, 1),
+      weights: averaged ? mean(weights, 1) : weights,
+    };
+  }
+}

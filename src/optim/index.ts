@@ -1,0 +1,17 @@
+/**
+ * Optimizers, gradient clipping and learning-rate schedules, each with a state dict for
+ * resuming exactly.
+ *
+ * @packageDocumentation
+ */
+export {
+  Optimizer, type BaseHyper, type ParamGroup, type ParamGroupSpec, type ParamState, type OptimizerStateDict,
+} from './optimizer.js';
+export { SGD, type SGDConfig } from './sgd.js';
+export { Adam, AdamW, type AdamConfig } from './adam.js';
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
+export {
+  LrSchedule, StepLR, ExponentialLR, WarmupInverseSqrt, WarmupCosine, type ScheduleStateDict,
+  stepFactor, exponentialFactor, warmupInverseSqrtFactor, warmupCosineFactor,
+} from './schedule.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauConfig, type PlateauStateDict } from './plateau.js';

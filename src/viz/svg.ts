@@ -1,0 +1,29 @@
+/**
+ * The pictures as SVG strings: spec builders plus the headless Vega renderer. Browser-safe.
+ */
+import { attentionHeatmapSpec, type AttentionHeatmapInput } from './heatmap-spec.js';
+import { trainingCurvesSpec, type EpochRecord, type TrainingCurvesOptions } from './curves-spec.js';
+import { renderSvg, type RenderOptions } from './render-svg.js';
+
+/**
+ * SVG of an attention heatmap: target tokens as rows, source tokens as columns, a colour bar and
+ * a title.
+ *
+ * @example
+ * const svg = await attentionHeatmapSvg({
+ *   weights: [[0.1, 0.9], [0.8, 0.2]], rowLabels: ['b', 'a'], colLabels: ['a', 'b'], title: 'reverse',
+ * });
+ */
+export function attentionHeatmapSvg(input: AttentionHeatmapInput, render: RenderOptions = {}): Promise<string> {
+  return renderSvg(attentionHeatmapSpec(input), render);
+}
+
+/**
+ * SVG of the training curves: loss per epoch (train, valid) and the validation metric per epoch.
+ *
+ * @example
+ * const svg = await trainingCurvesSvg([{ epoch: 1, trainLoss: 2.3, validLoss: 2.1, validMetric: 8.2, metricName: 'perplexity' }]);
+ */
+export function trainingCurvesSvg(history: readonly EpochRecord[], opts: TrainingCurvesOptions & RenderOptions = {}): Promise<string> {
+  return renderSvg(trainingCurvesSpec(history, opts), { textWidth: opts.textWidth });
+}
