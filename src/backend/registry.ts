@@ -1,6 +1,8 @@
 import type { Backend, BackendName } from './backend.js';
-import { loadNativeBackend } from './native/index.js';
+import { loadNativeBackend, preferNativeThreads } from './native/index.js';
 import { refBackend } from './ref/backend.js';
+import { wasmBackend } from './wasm/backend.js';
+import { envThreads, getRuntime, initWasm, setWasmThreads } from './wasm/runtime.js';
 import { GlimpseError } from '../util/errors.js';
 
 const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm', 'native'];
@@ -9,12 +11,15 @@ const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm', 'native'];
 const loaders: Record<BackendName, () => Backend> = {
   js: () => refBackend,
   wasm: () => {
-    throw new GlimpseError('backend "wasm" is not available in this build');
+    getRuntime(); // compiles the module and starts the pool, or throws saying why it cannot
+    return wasmBackend;
   },
   native: loadNativeBackend,
 };
 
 let current: Backend | null = null;
+/** Set once setBackend() chose: initBackend() then keeps that choice. */
+let chosen = false;
 
 function envChoice(): string | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
@@ -27,6 +32,7 @@ function envChoice(): string | undefined {
  */
 export function getBackend(): Backend {
   if (current) return current;
+  envThreads(); // a malformed GLIMPSE_THREADS is an error, not a silent fall back to js
   const wanted = envChoice();
   if (wanted) {
     current = setBackend(wanted);
@@ -65,6 +71,7 @@ export function setBackend(name: string): Backend {
     throw new GlimpseError(`unknown backend "${name}": expected one of ${BACKEND_NAMES.join(', ')}`);
   }
   current = loaders[name as BackendName]();
+  chosen = true;
   return current;
 }
 
@@ -82,3 +89,37 @@ export function availableBackends(): BackendName[] {
 
 /** The reference backend, used for float64 work whatever the current backend is. */
 export { refBackend };
+
+/**
+ * Prepares the fast backends where they cannot load synchronously (browsers: fetches and
+ * compiles the WebAssembly kernels) and selects the fastest, unless `setBackend` or
+ * `GLIMPSE_BACKEND` chose one. In Node it is optional: the wasm backend loads on first use.
+ * Resolves to the name of the backend in use.
+ *
+ * @example
+ * await initBackend(); // in a web page, before the first tensor op
+ */
+export async function initBackend(): Promise<BackendName> {
+  if (envChoice() !== 'js') {
+    try {
+      await initWasm();
+    } catch {
+      // wasm cannot load here: the other backends remain
+    }
+  }
+  if (!chosen) current = null;
+  return getBackend().name;
+}
+
+/**
+ * Sets how many threads the wasm and native kernels use (the calling thread included); the
+ * default is `GLIMPSE_THREADS` or the number of cores. One thread for wasm where
+ * SharedArrayBuffer is missing.
+ *
+ * @example
+ * setThreads(1); // keep every kernel on the calling thread
+ */
+export function setThreads(threads: number): void {
+  setWasmThreads(threads);
+  preferNativeThreads(threads);
+}

@@ -1,6 +1,12 @@
 import { Command } from 'commander';
 import { registerBleu } from './commands/bleu.js';
 import { registerData } from './commands/data.js';
+import { registerTrain } from './commands/train.js';
+import { registerEval } from './commands/eval.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerTranslate } from './commands/translate.js';
+import { registerPlot } from './commands/plot.js';
+import { registerDemo } from './commands/demo.js';
 import { VERSION } from './version.js';
 
 /**
@@ -12,8 +18,13 @@ export function buildProgram(): Command {
     .description('Attention-based sequence models on CPU: train, generate, translate and see what the model attends to.')
     .version(VERSION)
     .option('--verbose', 'print stack traces of errors', false)
-    .showHelpAfterError('(add --help for usage)')
     .configureHelp({ showGlobalOptions: true });
+  registerDemo(program);
+  registerTrain(program);
+  registerEval(program);
+  registerGenerate(program);
+  registerTranslate(program);
+  registerPlot(program);
   registerData(program);
   registerBleu(program);
   return program;

@@ -1,15 +1,17 @@
-import { SingleBar } from 'cli-progress';
+import { MultiBar, type SingleBar } from 'cli-progress';
 
-/** What a training step reports to the progress display. */
+/** What a step reports to the progress display. */
 export interface ProgressFields {
   [name: string]: string | number;
 }
 
 /**
- * Progress of long work: a live bar (cli-progress) on a terminal, and a plain line every few
- * seconds otherwise (logs, CI), so long work always shows it is moving.
+ * Progress of long work: a live bar (cli-progress) with ETA on a terminal, and a plain line
+ * every few seconds elsewhere (logs, CI), so long work always shows it is moving. `log`
+ * prints a line above the bar without breaking it.
  */
 export class Progress {
+  private multi: MultiBar | null = null;
   private bar: SingleBar | null = null;
   private lastLine = 0;
   private started = 0;
@@ -23,18 +25,20 @@ export class Progress {
 
   start(total: number, fields: ProgressFields = {}): void {
     this.started = Date.now();
+    this.total = total;
     if (this.stream.isTTY) {
-      this.bar = new SingleBar({
+      this.multi = new MultiBar({
         format: `${this.label} |{bar}| {value}/{total} {fields} ETA {eta_formatted}`,
         barsize: 24,
         hideCursor: true,
         clearOnComplete: false,
+        stopOnComplete: false,
         stream: this.stream,
         etaBuffer: 50,
+        fps: 5,
       });
-      this.bar.start(total, 0, { fields: format(fields) });
+      this.bar = this.multi.create(total, 0, { fields: format(fields) });
     }
-    this.total = total;
   }
 
   update(value: number, fields: ProgressFields = {}): void {
@@ -43,16 +47,24 @@ export class Progress {
       return;
     }
     const now = Date.now();
-    if (now - this.lastLine >= this.lineEveryMs || value === this.total) {
+    if (value > 0 && (now - this.lastLine >= this.lineEveryMs || value === this.total)) {
       this.lastLine = now;
       const elapsed = (now - this.started) / 1000;
       const eta = value > 0 ? (elapsed / value) * (this.total - value) : 0;
-      this.stream.write(`${this.label} ${value}/${this.total} ${format(fields)} elapsed ${elapsed.toFixed(0)}s ETA ${eta.toFixed(0)}s\n`);
+      const label = this.label ? `${this.label} ` : '';
+      this.stream.write(`${label}${value}/${this.total} ${format(fields)} | elapsed ${elapsed.toFixed(0)}s ETA ${eta.toFixed(0)}s\n`);
     }
   }
 
+  /** A line of text above the bar (or just a line without one). */
+  log(line: string): void {
+    if (this.multi) this.multi.log(`${line}\n`);
+    else this.stream.write(`${line}\n`);
+  }
+
   stop(): void {
-    this.bar?.stop();
+    this.multi?.stop();
+    this.multi = null;
     this.bar = null;
   }
 }

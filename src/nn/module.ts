@@ -273,7 +273,9 @@ export class Module {
     if (mismatches.length) problems.push(...mismatches.map((m) => `mismatch: ${m}`));
     if (problems.length) {
       throw new GlimpseError(
-        `${this.constructor.name}.loadStateDict: nothing was loaded; ${problems.length} problem(s):\n  ${problems.join('\n  ')}`,
+        // One line (command lines print one): every problem, separated by semicolons.
+        `${this.constructor.name}.loadStateDict: nothing was loaded; the state dict does not fit this module ` +
+          `(${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.join('; ')}`,
       );
     }
     for (const [dst, src] of pairs) dst.data.set(src.data);

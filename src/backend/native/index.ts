@@ -8,6 +8,8 @@ export type { NativeInfo } from './addon.js';
 
 /** The loaded addon and its backend, or why it could not load; tried once per process. */
 let state: { addon: NativeAddon; backend: Backend } | { error: string } | null = null;
+/** A thread count asked for (setThreads) before the addon loaded. */
+let preferredThreads: number | null = null;
 
 function envThreads(env: Record<string, string | undefined> | undefined): number | null {
   const raw = env?.GLIMPSE_THREADS;
@@ -34,7 +36,7 @@ export function loadNativeBackend(): Backend {
     try {
       const addon = loadAddon();
       const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-      addon.setThreads(envThreads(env) ?? defaultThreads());
+      addon.setThreads(preferredThreads ?? envThreads(env) ?? defaultThreads());
       state = { addon, backend: createNativeBackend(addon) };
     } catch (e) {
       state = { error: e instanceof Error ? e.message : String(e) };
@@ -42,6 +44,15 @@ export function loadNativeBackend(): Backend {
   }
   if ('error' in state) throw new GlimpseError(`backend "native" is not available: ${state.error}`);
   return state.backend;
+}
+
+/**
+ * The thread count for the native pool from the backend-wide `setThreads`: applied now if the
+ * addon is loaded, else when it loads. (n is validated by the caller.)
+ */
+export function preferNativeThreads(n: number): void {
+  preferredThreads = n;
+  if (state !== null && !('error' in state)) state.addon.setThreads(n);
 }
 
 /** The loaded addon itself (tests build backends over it with other options). */

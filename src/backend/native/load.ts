@@ -15,11 +15,11 @@ export function loadAddon(): NativeAddon {
     throw new Error(`Node ${proc.versions.node} lacks process.getBuiltinModule (needs Node ≥ 20.16)`);
   }
   const { createRequire } = proc.getBuiltinModule('node:module') as { createRequire(url: string): NodeRequireLike };
-  const require = createRequire(import.meta.url);
+  const load = createRequire(import.meta.url); // a require bound to this module
   const explicit = proc.env?.GLIMPSE_NATIVE_ADDON;
   if (explicit) {
     try {
-      return check(require(explicit), explicit);
+      return check(load(explicit), explicit);
     } catch (e) {
       throw new Error(shorten((e as Error).message ?? String(e)));
     }
@@ -28,7 +28,7 @@ export function loadAddon(): NativeAddon {
   // The workspace package (linked into node_modules by npm), else the source tree's native/ folder.
   for (const spec of ['glimpse-native', '../../../native/index.cjs']) {
     try {
-      return check(require(spec), spec);
+      return check(load(spec), spec);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(`'${spec}'`)) continue;

@@ -1,0 +1,35 @@
+// Elementwise activations worth a trip into wasm: the transcendental ones, in SIMD.
+import { at } from './desc';
+import { exp4, sigmoid4, tanh4 } from './simdmath';
+
+export namespace UnaryCode {
+  export const EXP = 0;
+  export const TANH = 1;
+  export const SIGMOID = 2;
+}
+
+@inline function apply(op: i32, v: v128): v128 {
+  if (op == UnaryCode.EXP) return exp4(v);
+  if (op == UnaryCode.TANH) return tanh4(v);
+  return sigmoid4(v);
+}
+
+/** out[i] = f(x[i]) for i < n (out may equal x). */
+export function unary(op: i32, x: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(out, i), apply(op, v128.load(at(x, i))));
+  for (; i < n; i++) {
+    store<f32>(at(out, i), f32x4.extract_lane(apply(op, f32x4.splat(load<f32>(at(x, i)))), 0));
+  }
+}
+
+/** dst[r, j] = b1[j] + b2[j] for r < rows (a pointer of 0 is a missing bias). */
+export function fill_rows(dst: usize, rows: i32, n: i32, b1: usize, b2: usize): void {
+  for (let j = 0; j < n; j++) {
+    let v: f32 = 0;
+    if (b1) v += load<f32>(at(b1, j));
+    if (b2) v += load<f32>(at(b2, j));
+    store<f32>(at(dst, j), v);
+  }
+  for (let r = 1; r < rows; r++) memory.copy(at(dst, r * n), dst, <usize>n << 2);
+}

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench -- WORKLOAD [--json FILE] [--backend js|wasm|native] [--threads N] [--rounds N] [--quick]`
+ *
+ * Runs one workload of ../shared/bench/PROTOCOL.md (bench/workloads/), prints progress on
+ * stderr and the table (metric | glimpse | PyTorch | ratio) on stdout, and with --json writes
+ * the protocol's report. Workloads: kernels (W4), memory. `--rounds N` runs the workload (glimpse
+ * then PyTorch) N times back to back and keeps each side's best figure: interleaved rounds
+ * give both sides the same chances on a machine shared with other work.
+ */
+import { getBackend, setBackend, setThreads } from '../src/index.js';
+import { getRuntime } from '../src/backend/wasm/runtime.js';
+import { type Figure, load, machine, progress, table, writeReport } from './lib/report.js';
+import { FULL, QUICK } from './lib/timing.js';
+import { kernels } from './workloads/kernels.js';
+import { memory } from './workloads/memory.js';
+import type { Workload } from './workloads/types.js';
+
+const WORKLOADS: Record<string, Workload> = { kernels, memory };
+
+const USAGE = `usage: npm run bench -- WORKLOAD [--json FILE] [--backend js|wasm|native] [--threads N] [--rounds N] [--quick]
+workloads:
+${Object.entries(WORKLOADS).map(([name, w]) => `  ${name.padEnd(8)} ${w.description}`).join('\n')}`;
+
+interface Args {
+  workload: Workload;
+  name: string;
+  json: string | null;
+  quick: boolean;
+  rounds: number;
+}
+
+function parse(argv: string[]): Args {
+  const rest: string[] = [];
+  let json: string | null = null;
+  let quick = false;
+  let rounds = 1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (a === '--json') json = value();
+    else if (a === '--backend') setBackend(value());
+    else if (a === '--threads') setThreads(Number(value()));
+    else if (a === '--quick') quick = true;
+    else if (a === '--rounds') {
+      rounds = Number(value());
+      if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds needs a positive integer\n${USAGE}`);
+    }
+    else if (a === '--help' || a === '-h') throw new Error(USAGE);
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}\n${USAGE}`);
+    else rest.push(a);
+  }
+  const name = rest[0];
+  if (rest.length !== 1 || !name || !WORKLOADS[name]) throw new Error(rest.length === 0 ? USAGE : `unknown workload "${rest.join(' ')}"\n${USAGE}`);
+  return { workload: WORKLOADS[name]!, name, json, quick, rounds };
+}
+
+/** Each side's better figure of two rounds (the later one for figures that are not compared). */
+function bestOf(a: readonly Figure[], b: readonly Figure[]): Figure[] {
+  return b.map((f) => {
+    const old = a.find((x) => x.id === f.id);
+    if (!old || f.better === null) return f;
+    const pick = (x: number | null, y: number | null): number | null => {
+      if (x === null) return y;
+      if (y === null) return x;
+      return f.better === 'higher' ? Math.max(x, y) : Math.min(x, y);
+    };
+    return { ...f, glimpse: pick(old.glimpse, f.glimpse)!, pytorch: pick(old.pytorch, f.pytorch) };
+  });
+}
+
+async function main(): Promise<void> {
+  const args = parse(process.argv.slice(2));
+  const backend = getBackend().name;
+  let threads = 1;
+  if (backend === 'wasm') {
+    const rt = getRuntime();
+    await rt.whenReady();
+    threads = rt.threads;
+  }
+  const m = machine();
+  const loadStart = load();
+  progress(`${args.name}: backend ${backend}, ${threads} thread(s), ${m.cores} cores (${m.cpu}), load average ${loadStart.toFixed(2)}${args.quick ? ', quick' : ''}`);
+  if (loadStart > m.cores / 2) progress(`warning: the machine is busy (load ${loadStart.toFixed(2)} on ${m.cores} cores): figures will be low and noisy`);
+  let result = await args.workload.run({ quick: args.quick, timing: args.quick ? QUICK : FULL });
+  for (let round = 2; round <= args.rounds; round++) {
+    progress(`round ${round} of ${args.rounds}`);
+    const next = await args.workload.run({ quick: args.quick, timing: args.quick ? QUICK : FULL });
+    result = { ...next, figures: bestOf(result.figures, next.figures) };
+  }
+  console.log(table(result.figures));
+  console.log(`load average: ${loadStart.toFixed(2)} at start, ${load().toFixed(2)} at the end (${m.cores} cores)`);
+  if (args.json) {
+    writeReport(args.json, result.figures, { backend, threads, rounds: args.rounds, ...result.versions }, loadStart);
+    progress(`wrote ${args.json}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { curvesFromLog } from '../../train/curves.js';
+import { RunFolder } from '../../train/run-folder.js';
+import { GlimpseError } from '../../util/errors.js';
+import { writeTrainingCurvesPng } from '../../viz/node.js';
+import { runAction } from '../errors.js';
+
+export function registerPlot(program: Command): void {
+  program
+    .command('plot')
+    .description('Draw a run\'s training curves (loss per epoch, train and valid, and the validation metric) as a PNG.')
+    .requiredOption('--run <dir>', 'run folder')
+    .option('--out <file>', 'PNG to write (default: <run>/curves.png)')
+    .action(async (flags: { run: string; out?: string }, cmd: Command) => {
+      await runAction('plot', cmd.optsWithGlobals().verbose, async () => {
+        const run = RunFolder.open(flags.run);
+        const { epochs, steps, metricName } = curvesFromLog(run.metrics(), run.config().task);
+        if (epochs.length === 0) throw new GlimpseError(`${flags.run} has no evaluations in its metrics log yet; nothing to plot`);
+        const out = flags.out ?? run.path('curves.png');
+        await writeTrainingCurvesPng(out, epochs, { title: `Training curves: ${run.dir.split('/').pop()}`, steps, metricName });
+        process.stdout.write(`${out}\n`);
+      });
+    });
+}

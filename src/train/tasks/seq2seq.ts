@@ -1,0 +1,110 @@
+import { tensor } from '../../core/create.js';
+import type { Tensor } from '../../core/tensor.js';
+import { type Seq2SeqBatch, type Seq2SeqExample, makeSeq2SeqBatch, planBatches } from '../../data/index.js';
+import { greedy } from '../../decode/index.js';
+import { sequenceAccuracy } from '../../metrics/index.js';
+import type { Seq2Seq, SourceBatch } from '../../models/seq2seq.js';
+import type { Rng } from '../../util/rng.js';
+import type { EpochPlan, Metrics, TrainingTask } from '../types.js';
+
+export interface Seq2SeqTaskOptions {
+  batchSize: number;
+  /** Group similar lengths into batches (faster; off in the protocol's like-for-like mode). */
+  bucket?: boolean;
+  /** Probability of feeding the reference token (1: always, teacher forcing). */
+  teacherForcing?: number;
+  labelSmoothing?: number;
+  /** Special ids of the target side. */
+  pad: number;
+  bos: number;
+  eos: number;
+  /**
+   * Also decode the split greedily and report exact-match and token accuracy (synthetic
+   * tasks); the primary metric is then `exact`, else the validation loss.
+   */
+  accuracy?: boolean;
+  /** Batch size when decoding for accuracy. */
+  evalBatchSize?: number;
+}
+
+/** Tensors of one padded batch, batch-first. */
+export interface Seq2SeqTensors extends SourceBatch {
+  tgtIn: Tensor;
+  tgtOut: Tensor;
+  tokens: number;
+}
+
+export function batchTensors(b: Seq2SeqBatch): Seq2SeqTensors {
+  const B = b.src.batchSize;
+  return {
+    src: tensor(b.src.data, { shape: [B, b.src.maxLen] }),
+    srcLengths: Array.from(b.src.lengths),
+    tgtIn: tensor(b.tgtIn.data, { shape: [B, b.tgtIn.maxLen] }),
+    tgtOut: tensor(b.tgtOut.data, { shape: [B, b.tgtOut.maxLen] }),
+    tokens: b.numTargetTokens,
+  };
+}
+
+/**
+ * Sequence-to-sequence training with teacher forcing over shuffled (optionally length-bucketed)
+ * batches of example pairs. Evaluation reports the teacher-forced loss and perplexity, and with
+ * `accuracy` greedy-decoding exact match and token accuracy.
+ */
+export class Seq2SeqTask implements TrainingTask<Seq2SeqTensors> {
+  readonly primary: { name: string; mode: 'min' | 'max' };
+
+  constructor(
+    readonly model: Seq2Seq,
+    readonly data: { train: readonly Seq2SeqExample[]; valid: readonly Seq2SeqExample[]; test: readonly Seq2SeqExample[] },
+    readonly options: Seq2SeqTaskOptions,
+  ) {
+    this.primary = options.accuracy ? { name: 'exact', mode: 'max' } : { name: 'loss', mode: 'min' };
+  }
+
+  private batch(examples: readonly Seq2SeqExample[], indices: readonly number[]): Seq2SeqTensors {
+    return batchTensors(makeSeq2SeqBatch(examples, indices, this.options, { batchFirst: true }));
+  }
+
+  planEpoch(rng: Rng): EpochPlan<Seq2SeqTensors> {
+    const train = this.data.train;
+    const plan = planBatches(train.length, {
+      batchSize: this.options.batchSize, rng, bucket: this.options.bucket ?? false,
+      lengthOf: (i) => train[i]!.src.length * 1024 + train[i]!.tgt.length,
+    });
+    return { count: plan.length, batch: (i) => this.batch(train, plan[i]!) };
+  }
+
+  trainLoss(b: Seq2SeqTensors): { loss: Tensor; tokens: number } {
+    return this.model.loss(b, b.tgtIn, b.tgtOut, { teacherForcing: this.options.teacherForcing ?? 1, labelSmoothing: this.options.labelSmoothing ?? 0 });
+  }
+
+  evaluate(split: 'valid' | 'test'): Metrics {
+    const examples = this.data[split];
+    const size = this.options.evalBatchSize ?? 250;
+    let total = 0;
+    let tokens = 0;
+    const predictions: number[][] = [];
+    for (let k = 0; k < examples.length; k += size) {
+      const indices = Array.from({ length: Math.min(size, examples.length - k) }, (_, i) => k + i);
+      const b = this.batch(examples, indices);
+      const { loss, tokens: n } = this.model.loss(b, b.tgtIn, b.tgtOut);
+      total += loss.item() * n;
+      tokens += n;
+      if (this.options.accuracy) {
+        const maxTokens = Math.max(...indices.map((i) => examples[i]!.tgt.length)) + 1;
+        const hyps = greedy(this.model.asStepModel(), this.model.startState(b), indices.length, { start: this.options.bos, end: this.options.eos, maxTokens });
+        for (const h of hyps) predictions.push(h.tokens);
+      }
+    }
+    const loss = total / tokens;
+    const metrics: Metrics = { loss, ppl: Math.exp(loss) };
+    if (this.options.accuracy) {
+      // References without their <eos>: a prediction is exact when it ended at the right place.
+      const refs = examples.map((e) => Array.from(e.tgt.subarray(0, e.tgt.length - 1)));
+      const acc = sequenceAccuracy(predictions, refs);
+      metrics.exact = acc.exact;
+      metrics.token_acc = acc.tokenAccuracy;
+    }
+    return metrics;
+  }
+}

@@ -1,0 +1,146 @@
+import { tensor } from '../core/create.js';
+import { EOS, charTokenize, detokenizeChars, detokenizeWords, protocolTokenize } from '../data/index.js';
+import { type Hypothesis, beamSearch, greedy, sample } from '../decode/index.js';
+import { GlimpseError } from '../util/errors.js';
+import type { Rng } from '../util/rng.js';
+import type { TrainedModel } from './experiment.js';
+
+type LmModel = Extract<TrainedModel, { kind: 'lm' }>;
+type Seq2SeqModel = Extract<TrainedModel, { kind: 'seq2seq' }>;
+
+/** Input text as the model's tokens and ids; `unknown` lists the tokens it has no id for. */
+export interface EncodedInput {
+  tokens: string[];
+  ids: number[];
+  unknown: string[];
+}
+
+const LETTER_TASKS = new Set(['reverse', 'copy', 'sort']);
+
+function tokenizeFor(t: TrainedModel, text: string): string[] {
+  const task = t.config.task;
+  if (task === 'lm') return t.config.data.level === 'char' ? charTokenize(text) : protocolTokenize(text);
+  if (task === 'translate') return protocolTokenize(text);
+  // Synthetic tasks read characters (letter tasks ignore spaces).
+  return LETTER_TASKS.has(task) ? Array.from(text.replace(/\s+/g, '')) : charTokenize(text);
+}
+
+/** Tokenizes and encodes text for the model's input side. */
+export function encodeInput(t: TrainedModel, text: string): EncodedInput {
+  const vocab = t.kind === 'lm' ? t.vocabs.lm : t.vocabs.src;
+  const tokens = tokenizeFor(t, text);
+  const unknown = tokens.filter((tok) => !vocab.has(tok));
+  if (unknown.length && vocab.unkIndex < 0) {
+    throw new GlimpseError(`the input has ${[...new Set(unknown)].map((u) => JSON.stringify(u)).join(', ')}, which this ${t.config.task} model does not know (it reads ${vocab.itos.filter((s) => !s.startsWith('<')).join('')})`);
+  }
+  return { tokens, ids: Array.from(vocab.encode(tokens)), unknown };
+}
+
+/** Output ids as tokens and display text. */
+export function decodeOutput(t: TrainedModel, ids: readonly number[]): { tokens: string[]; text: string } {
+  const vocab = t.kind === 'lm' ? t.vocabs.lm : t.vocabs.tgt;
+  const tokens = vocab.decode(ids);
+  const task = t.config.task;
+  if (task === 'lm') {
+    if (t.config.data.level === 'char') return { tokens, text: detokenizeChars(tokens) };
+    const lines: string[][] = [[]];
+    for (const tok of tokens) tok === EOS ? lines.push([]) : lines[lines.length - 1]!.push(tok);
+    return { tokens, text: lines.map((l) => detokenizeWords(l)).join('\n') };
+  }
+  return { tokens, text: task === 'translate' ? detokenizeWords(tokens) : detokenizeChars(tokens) };
+}
+
+export interface GenerateOptions {
+  maxTokens: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  rng: Rng;
+}
+
+export interface Generation {
+  prompt: EncodedInput;
+  /** Generated ids and tokens (the prompt excluded). */
+  ids: number[];
+  tokens: string[];
+  /** Prompt and continuation as display text. */
+  text: string;
+  /**
+   * Attention (lstm-attn): one row per generated token over every context position (prompt
+   * and generated tokens before it); weights outside the attention window are 0.
+   */
+  attention: number[][] | null;
+  /** Column labels of `attention`: the context tokens. */
+  context: string[];
+}
+
+/**
+ * Continues a prompt with a language model by sampling (temperature, top-k, top-p).
+ * A prompt whose every token is unknown is an error that shows how it was tokenised.
+ */
+export function generateText(t: TrainedModel, promptText: string, options: GenerateOptions): Generation {
+  if (t.kind !== 'lm') throw new GlimpseError(`this run is a ${t.config.task} model; glimpse generate continues text with a language model (use glimpse translate)`);
+  const m = t as LmModel;
+  const prompt = encodeInput(m, promptText);
+  if (prompt.tokens.length === 0) throw new GlimpseError('the prompt is empty: give some words to continue');
+  if (prompt.unknown.length === prompt.tokens.length) {
+    throw new GlimpseError(`every word of the prompt is unknown to the model: it was tokenised as [${prompt.tokens.map((x) => JSON.stringify(x)).join(', ')}], all <unk>`);
+  }
+  const step = m.model.asStepModel();
+  const [h] = sample(step, m.model.prime(prompt.ids), 1, {
+    start: prompt.ids[prompt.ids.length - 1]!, end: null, maxTokens: options.maxTokens, withAttention: m.model.config.attention,
+    temperature: options.temperature, topK: options.topK, topP: options.topP, rng: options.rng,
+  });
+  const ids = h!.tokens;
+  const out = decodeOutput(m, [...prompt.ids, ...ids]);
+  const tokens = m.vocabs.lm.decode(ids);
+  const context = [...prompt.tokens, ...tokens];
+  let attention: number[][] | null = null;
+  if (h!.attention) {
+    // Row i (generating token i) attended to the last L context positions before it.
+    attention = h!.attention.map((row, i) => {
+      const full = new Array<number>(context.length).fill(0);
+      const end = prompt.tokens.length + i; // positions 0 … end−1 are its context
+      row.forEach((w, j) => (full[end - row.length + j] = w));
+      return full;
+    });
+  }
+  return { prompt, ids, tokens, text: out.text, attention, context };
+}
+
+export interface TranslateOptions {
+  /** 1 = greedy. */
+  beam: number;
+  nBest: number;
+  maxTokens: number;
+}
+
+export interface Translation {
+  source: EncodedInput;
+  /** Best first; each with its display text and target tokens. */
+  hypotheses: (Hypothesis & { text: string; words: string[] })[];
+}
+
+/**
+ * Translates (or transforms, for synthetic tasks) one input with greedy or beam search,
+ * returning the n best with their attention over the source tokens.
+ */
+export function translateText(t: TrainedModel, text: string, options: TranslateOptions): Translation {
+  if (t.kind !== 'seq2seq') throw new GlimpseError('this run is a language model; glimpse translate needs a seq2seq run (use glimpse generate)');
+  const m = t as Seq2SeqModel;
+  const source = encodeInput(m, text);
+  const eos = m.vocabs.src.has(EOS) && m.config.task === 'translate' ? [m.vocabs.src.id(EOS)] : [];
+  const ids = [...source.ids, ...eos];
+  if (ids.length === 0) throw new GlimpseError('the input is empty after tokenisation');
+  const src = tensor(Int32Array.from(ids), { shape: [1, ids.length] });
+  const state = m.model.startState({ src, srcLengths: [ids.length] });
+  const tgt = m.vocabs.tgt;
+  const common = { start: tgt.id('<bos>'), end: tgt.id(EOS), maxTokens: options.maxTokens, withAttention: true };
+  const hyps = options.beam <= 1 && options.nBest <= 1
+    ? greedy(m.model.asStepModel(), state, 1, common)
+    : beamSearch(m.model.asStepModel(), state, { ...common, beam: options.beam, nBest: options.nBest });
+  return {
+    source: { ...source, tokens: [...source.tokens, ...(eos.length ? [EOS] : [])] },
+    hypotheses: hyps.map((h) => ({ ...h, text: decodeOutput(m, h.tokens).text, words: tgt.decode(h.tokens) })),
+  };
+}
