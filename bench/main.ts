@@ -13,9 +13,28 @@ import { type Figure, load, machine, progress, table, writeReport } from './lib/
 import { FULL, QUICK } from './lib/timing.js';
 import { kernels } from './workloads/kernels.js';
 import { memory } from './workloads/memory.js';
+import { w1 } from './workloads/w1.js';
+import { w2 } from './workloads/w2.js';
+import { w3, w3b } from './workloads/w3.js';
 import type { Workload } from './workloads/types.js';
 
-const WORKLOADS: Record<string, Workload> = { kernels, memory };
+const WORKLOADS: Record<string, Workload> = { kernels, w4: kernels, w1, w2, w3, w3b, memory };
+
+/** `all`: every protocol workload in turn, one table. */
+const all: Workload = {
+  description: 'W4, W1, W2, W3 and W3b in turn, one table',
+  async run(ctx) {
+    const figures = [];
+    const versions = {};
+    for (const w of [kernels, w1, w2, w3, w3b]) {
+      const r = await w.run(ctx);
+      figures.push(...r.figures);
+      Object.assign(versions, r.versions);
+    }
+    return { figures, versions };
+  },
+};
+WORKLOADS.all = all;
 
 const USAGE = `usage: npm run bench -- WORKLOAD [--json FILE] [--backend js|wasm|native] [--threads N] [--rounds N] [--quick]
 workloads:

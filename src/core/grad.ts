@@ -80,11 +80,21 @@ function kernelsFor(data: FloatArray) {
   return data instanceof Float64Array ? refBackend : getBackend();
 }
 
-/** a + b as a new tensor (grads are never modified in place: they may be shared). */
-function addGrads(a: Tensor, b: Tensor): Tensor {
-  const out = (a.data as FloatArray).slice();
-  kernelsFor(out).axpy(1, b.data as FloatArray, out);
-  return new Tensor(out, a.shape);
+/**
+ * Sums gradients arriving at one output slot. A gradient handed over by a backward function may
+ * share its data with another tensor (add passes its input gradient through, reshape is a
+ * view), so the first sum goes into a new buffer the engine owns; later ones add in place.
+ */
+function accumulate(prev: Tensor, g: Tensor, owned: Set<Tensor>): Tensor {
+  if (owned.has(prev)) {
+    kernelsFor(prev.data as FloatArray).axpy(1, g.data as FloatArray, prev.data as FloatArray);
+    return prev;
+  }
+  const out = (prev.data as FloatArray).slice();
+  kernelsFor(out).axpy(1, g.data as FloatArray, out);
+  const sum = new Tensor(out, prev.shape);
+  owned.add(sum);
+  return sum;
 }
 
 /** Nodes reachable from `root`, inputs before the nodes that consume them (iterative DFS). */
@@ -108,6 +118,18 @@ function topoOrder(root: GradNode): GradNode[] {
     }
   }
   return order;
+}
+
+/**
+ * The `.grad` buffer of a leaf that requires grad (created as zeros when absent), for a
+ * backward function to accumulate into directly; null for anything else. A weight used at
+ * every step of an unrolled decoder then costs no gradient buffer per step. The op returns
+ * null for that input: its gradient is already in place.
+ */
+export function leafGradBuffer(t: Tensor): FloatArray | null {
+  if (!t.requiresGrad || t.gradNode) return null;
+  if (!t.grad) t.grad = new Tensor(t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size), t.shape);
+  return t.grad.data as FloatArray;
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
@@ -156,6 +178,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, retainGraph:
     }
   }
   const pending = new Map<GradNode, (Tensor | null)[]>();
+  const owned = new Set<Tensor>();
   pending.set(rootNode, Array.from({ length: rootNode.nOutputs }, (_, i) => (i === root.outputIndex ? g : null)));
   noGrad(() => {
     for (let k = order.length - 1; k >= 0; k--) {
@@ -181,7 +204,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, retainGraph:
             pending.set(parent, slots);
           }
           const prev = slots[input.outputIndex];
-          slots[input.outputIndex] = prev ? addGrads(prev, gi) : gi;
+          slots[input.outputIndex] = prev ? accumulate(prev, gi, owned) : gi;
         });
       }
       if (!retainGraph) {

@@ -1,4 +1,4 @@
-import { record } from '../core/grad.js';
+import { leafGradBuffer, record } from '../core/grad.js';
 import { Tensor } from '../core/tensor.js';
 import { GlimpseError, check } from '../util/errors.js';
 import { normAxis, shapeStr, splitAt } from '../util/shape.js';
@@ -90,8 +90,10 @@ export function embedding(weight: Tensor, ids: Tensor, paddingIdx: number | null
   const out = empty(weight.dtype, [...ids.shape, E]);
   kernels(weight.data).indexSelect(weight.data, 1, V, E, idx, out.data);
   record('embedding', [weight], [out], ([g]) => {
-    const gw = empty(weight.dtype, weight.shape);
-    kernels(weight.data).indexAdd(fdata(g!), 1, V, E, idx, fdata(gw), paddingIdx ?? -1);
+    // Scatter-add straight into the table's .grad when it is a parameter.
+    const direct = leafGradBuffer(weight);
+    const gw = direct ? null : empty(weight.dtype, weight.shape);
+    kernels(weight.data).indexAdd(fdata(g!), 1, V, E, idx, direct ?? fdata(gw!), paddingIdx ?? -1);
     return [gw];
   });
   return out;

@@ -1,35 +1,43 @@
 import type { GemmParams } from '../backend/backend.js';
-import { record } from '../core/grad.js';
+import { leafGradBuffer, record } from '../core/grad.js';
 import { Tensor } from '../core/tensor.js';
 import { GlimpseError } from '../util/errors.js';
 import { broadcastShapes, shapeStr, sizeOf } from '../util/shape.js';
 import { expand, reshape, squeeze, unsqueeze } from './shape.js';
 import { empty, fdata, kernels, requireSameFloat, sumTo } from './util.js';
 
-const gemmDefaults = { batch: 1, transA: false, transB: false, strideA: 0, strideB: 0, strideC: 0, accumulate: false };
-
+/** GemmParams with defaults (one matrix, no transposes, overwrite); written out, as it runs per call. */
 function gemmParams(p: Partial<GemmParams> & Pick<GemmParams, 'm' | 'n' | 'k'>): GemmParams {
-  return { ...gemmDefaults, ...p };
+  return {
+    batch: p.batch ?? 1, m: p.m, n: p.n, k: p.k, transA: p.transA ?? false, transB: p.transB ?? false,
+    strideA: p.strideA ?? 0, strideB: p.strideB ?? 0, strideC: p.strideC ?? 0, accumulate: p.accumulate ?? false,
+  };
 }
 
 /**
  * Matrix product with PyTorch's rules: 1-D operands are promoted (and the added dim removed),
- * leading batch dims broadcast. The backward never materialises a transpose (it runs the NT/TN
- * GEMM variants).
+ * leading batch dims broadcast. With `transposeB`, b holds Bᵀ ([..., n, k]) and the product is
+ * a·bᵀ without copying a transpose (attention scores q·kᵀ). The backward never materialises a
+ * transpose either: it runs the NT/TN GEMM variants.
  *
  * @example
- * matmul(x, w)        // [B, T, H] @ [H, V] → [B, T, V]
- * matmul(q, transpose(k)) // [B, nh, T, hd] @ [B, nh, hd, T]
+ * matmul(x, w)                           // [B, T, H] @ [H, V] → [B, T, V]
+ * matmul(q, k, { transposeB: true })     // [B, nh, T, hd] @ [B, nh, S, hd]ᵀ → [B, nh, T, S]
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, options: { transposeB?: boolean } = {}): Tensor {
+  const tB = options.transposeB ?? false;
   requireSameFloat(a, b, 'matmul');
   if (a.ndim === 0 || b.ndim === 0) throw new GlimpseError(`matmul: operands must have at least 1 dim, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  if (tB && b.ndim < 2) throw new GlimpseError(`matmul: transposeB needs b with at least 2 dims, got ${shapeStr(b.shape)}`);
   if (a.ndim === 1 && b.ndim === 1) return reshape(matmul(unsqueeze(a, 0), unsqueeze(b, 1)), []);
-  if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
+  if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b, options), -2);
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
   const [m, k] = a.shape.slice(-2) as [number, number];
-  const [k2, n] = b.shape.slice(-2) as [number, number];
-  if (k !== k2) throw new GlimpseError(`matmul: inner dimensions differ: ${shapeStr(a.shape)} @ ${shapeStr(b.shape)} (${k} vs ${k2})`);
+  const [bRows, bCols] = b.shape.slice(-2) as [number, number];
+  const [k2, n] = tB ? [bCols, bRows] : [bRows, bCols];
+  if (k !== k2) {
+    throw new GlimpseError(`matmul: inner dimensions differ: ${shapeStr(a.shape)} @ ${shapeStr(b.shape)}${tB ? 'ᵀ' : ''} (${k} vs ${k2})`);
+  }
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
   const batchShape = broadcastShapes(aBatch, bBatch, 'matmul');
@@ -39,44 +47,46 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const shared = (s: readonly number[]): boolean => sizeOf(s) === 1;
   const full = (s: readonly number[]): boolean => sizeOf(s) === batch;
   const A = shared(aBatch) || full(aBatch) ? a : expand(a, [...batchShape, m, k]);
-  const B = shared(bBatch) || full(bBatch) ? b : expand(b, [...batchShape, k, n]);
+  const B = shared(bBatch) || full(bBatch) ? b : expand(b, [...batchShape, bRows, bCols]);
   const strideA = shared(aBatch) && batch > 1 ? 0 : m * k;
   const strideB = shared(bBatch) && batch > 1 ? 0 : k * n;
   const out = empty(a.dtype, [...batchShape, m, n]);
   const kern = kernels(fdata(a));
-  kern.gemm(gemmParams({ batch, m, n, k, strideA, strideB, strideC: m * n }), fdata(A), fdata(B), fdata(out));
+  kern.gemm(gemmParams({ batch, m, n, k, transB: tB, strideA, strideB, strideC: m * n }), fdata(A), fdata(B), fdata(out));
   record('matmul', [A, B], [out], ([g]) => {
     const gd = fdata(g!);
     let gA: Tensor | null = null;
     let gB: Tensor | null = null;
     if (A.requiresGrad) {
-      // dA = dC · Bᵀ
+      // dA = dC · op(B)ᵀ: NT on B as stored [k, n]; NN on Bᵀ stored [n, k].
       if (strideA === 0) {
         gA = empty(a.dtype, A.shape);
         for (let i = 0; i < batch; i++) {
-          kern.gemm(gemmParams({ m, n: k, k: n, transB: true, accumulate: true }), gd.subarray(i * m * n), fdata(B).subarray(i * strideB), fdata(gA));
+          kern.gemm(gemmParams({ m, n: k, k: n, transB: !tB, accumulate: true }), gd.subarray(i * m * n), fdata(B).subarray(i * strideB), fdata(gA));
         }
       } else {
         gA = empty(a.dtype, [...batchShape, m, k]);
-        kern.gemm(gemmParams({ batch, m, n: k, k: n, transB: true, strideA: m * n, strideB, strideC: m * k }), gd, fdata(B), fdata(gA));
+        kern.gemm(gemmParams({ batch, m, n: k, k: n, transB: !tB, strideA: m * n, strideB, strideC: m * k }), gd, fdata(B), fdata(gA));
         gA = reshapeTo(gA, A.shape);
       }
     }
     if (B.requiresGrad) {
-      // dB = Aᵀ · dC; a B shared by all batches sums over them in one GEMM ([batch·m, k]ᵀ · [batch·m, n]).
+      // dB = Aᵀ · dC (B stored [k, n]) or dCᵀ · A (Bᵀ stored [n, k]); a B shared by every batch
+      // sums over them in one GEMM whose inner size is batch·m.
+      const [x, y, rowsOut, colsOut] = tB ? [gd, fdata(A), n, k] : [fdata(A), gd, k, n];
+      const [sx, sy] = tB ? [m * n, strideA] : [strideA, m * n];
       if (strideB === 0) {
         gB = empty(a.dtype, B.shape);
-        const rows = strideA === 0 ? m : batch * m;
         if (strideA === 0) {
           for (let i = 0; i < batch; i++) {
-            kern.gemm(gemmParams({ m: k, n, k: m, transA: true, accumulate: true }), fdata(A), gd.subarray(i * m * n), fdata(gB));
+            kern.gemm(gemmParams({ m: rowsOut, n: colsOut, k: m, transA: true, accumulate: true }), x.subarray(i * sx), y.subarray(i * sy), fdata(gB));
           }
         } else {
-          kern.gemm(gemmParams({ m: k, n, k: rows, transA: true }), fdata(A), gd, fdata(gB));
+          kern.gemm(gemmParams({ m: rowsOut, n: colsOut, k: batch * m, transA: true }), x, y, fdata(gB));
         }
       } else {
-        gB = empty(a.dtype, [...batchShape, k, n]);
-        kern.gemm(gemmParams({ batch, m: k, n, k: m, transA: true, strideA, strideB: m * n, strideC: k * n }), fdata(A), gd, fdata(gB));
+        gB = empty(a.dtype, [...batchShape, bRows, bCols]);
+        kern.gemm(gemmParams({ batch, m: rowsOut, n: colsOut, k: m, transA: true, strideA: sx, strideB: sy, strideC: k * n }), x, y, fdata(gB));
         gB = reshapeTo(gB, B.shape);
       }
     }
@@ -123,13 +133,16 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       gx = empty(x.dtype, x.shape);
       kern.gemm(gemmParams({ m: rows, n: inF, k: outF }), gd, fdata(weight), fdata(gx));
     }
+    // Weight and bias gradients go straight into a parameter's .grad when they can.
     if (weight.requiresGrad) {
-      gw = empty(x.dtype, weight.shape);
-      kern.gemm(gemmParams({ m: outF, n: inF, k: rows, transA: true }), gd, fdata(x), fdata(gw));
+      const direct = leafGradBuffer(weight);
+      if (!direct) gw = empty(x.dtype, weight.shape);
+      kern.gemm(gemmParams({ m: outF, n: inF, k: rows, transA: true, accumulate: direct !== null }), gd, fdata(x), direct ?? fdata(gw!));
     }
     if (bias?.requiresGrad) {
-      gb = empty(x.dtype, bias.shape);
-      kern.sumAxis(gd, 1, rows, outF, fdata(gb), false);
+      const direct = leafGradBuffer(bias);
+      if (!direct) gb = empty(x.dtype, bias.shape);
+      kern.sumAxis(gd, 1, rows, outF, direct ?? fdata(gb!), direct !== null);
     }
     return [gx, gw, gb];
   });

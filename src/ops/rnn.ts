@@ -1,5 +1,5 @@
 import type { FloatArray, RnnParams, RnnWorkspace } from '../backend/backend.js';
-import { record } from '../core/grad.js';
+import { leafGradBuffer, record } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
 import { GlimpseError } from '../util/errors.js';
 import { shapeStr } from '../util/shape.js';
@@ -57,6 +57,19 @@ function checkLayer(
 const opt = (t: Tensor | null): FloatArray | null => (t ? fdata(t) : null);
 const gradOf = (t: Tensor | null): Tensor | null => (t?.requiresGrad ? empty(t.dtype, t.shape) : null);
 
+/**
+ * Where a weight's gradient goes: straight into a parameter's .grad (the kernels accumulate),
+ * else a new buffer handed to the engine.
+ */
+type WG = { buffer: FloatArray | null; result: Tensor | null };
+function weightGrad(t: Tensor | null): WG {
+  if (!t?.requiresGrad) return { buffer: null, result: null };
+  const direct = leafGradBuffer(t);
+  if (direct) return { buffer: direct, result: null };
+  const g = empty(t.dtype, t.shape);
+  return { buffer: fdata(g), result: g };
+}
+
 function workspace(x: Tensor, p: RnnParams, withCells: boolean): RnnWorkspace {
   const n = p.T * p.B * p.H;
   return {
@@ -89,15 +102,14 @@ export function lstmLayer(
   k.lstmForward(p, fdata(x), fdata(wIh), fdata(wHh), opt(bIh), opt(bHh), fdata(h0), fdata(c0), lengths, fdata(output), fdata(h), fdata(c), ws);
   const inputs = [x, wIh, wHh, h0, c0, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
   record(op, inputs, [output, h, c], ([gOut, gH, gC]) => {
-    const grads = [x, wIh, wHh, h0, c0].map(gradOf);
-    const [gx, gwIh, gwHh, gh0, gc0] = grads;
-    const [gbIh, gbHh] = [gradOf(bIh), gradOf(bHh)];
+    const [gx, gh0, gc0] = [x, h0, c0].map(gradOf);
+    const [gwIh, gwHh, gbIh, gbHh] = [wIh, wHh, bIh, bHh].map(weightGrad) as [WG, WG, WG, WG];
     k.lstmBackward(
       p, fdata(x), fdata(wIh), fdata(wHh), fdata(h0), fdata(c0), lengths, ws,
       opt(gOut ?? null), opt(gH ?? null), opt(gC ?? null),
-      opt(gx!), opt(gwIh!), opt(gwHh!), opt(gbIh), opt(gbHh), opt(gh0!), opt(gc0!),
+      opt(gx!), gwIh.buffer, gwHh.buffer, gbIh.buffer, gbHh.buffer, opt(gh0!), opt(gc0!),
     );
-    return [...grads, ...(bIh ? [gbIh] : []), ...(bHh ? [gbHh] : [])];
+    return [gx, gwIh.result, gwHh.result, gh0, gc0, ...(bIh ? [gbIh.result] : []), ...(bHh ? [gbHh.result] : [])];
   });
   return { output, h, c };
 }
@@ -122,13 +134,13 @@ export function gruLayer(
   k.gruForward(p, fdata(x), fdata(wIh), fdata(wHh), opt(bIh), opt(bHh), fdata(h0), lengths, fdata(output), fdata(h), ws);
   const inputs = [x, wIh, wHh, h0, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
   record(op, inputs, [output, h], ([gOut, gH]) => {
-    const [gx, gwIh, gwHh, gh0] = [x, wIh, wHh, h0].map(gradOf);
-    const [gbIh, gbHh] = [gradOf(bIh), gradOf(bHh)];
+    const [gx, gh0] = [x, h0].map(gradOf);
+    const [gwIh, gwHh, gbIh, gbHh] = [wIh, wHh, bIh, bHh].map(weightGrad) as [WG, WG, WG, WG];
     k.gruBackward(
       p, fdata(x), fdata(wIh), fdata(wHh), fdata(h0), lengths, ws, opt(gOut ?? null), opt(gH ?? null),
-      opt(gx!), opt(gwIh!), opt(gwHh!), opt(gbIh), opt(gbHh), opt(gh0!),
+      opt(gx!), gwIh.buffer, gwHh.buffer, gbIh.buffer, gbHh.buffer, opt(gh0!),
     );
-    return [gx, gwIh, gwHh, gh0, ...(bIh ? [gbIh] : []), ...(bHh ? [gbHh] : [])];
+    return [gx, gwIh.result, gwHh.result, gh0, ...(bIh ? [gbIh.result] : []), ...(bHh ? [gbHh.result] : [])];
   });
   return { output, h };
 }

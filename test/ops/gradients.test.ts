@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/core/create.js';
 import type { Tensor } from '../../src/core/tensor.js';
 import * as ops from '../../src/ops/index.js';
@@ -87,7 +87,15 @@ describe('gradients of products', () => {
   it('matmul: 1-D, 2-D and batched with broadcast batch dims', () => {
     const cases: [number[], number[]][] = [[[3], [3]], [[3], [3, 2]], [[2, 3], [3]], [[2, 3], [3, 4]], [[2, 2, 3], [3, 4]], [[3, 2], [2, 2, 4]],
       [[2, 1, 2, 3], [3, 3, 2]], [[4, 2, 3], [4, 3, 2]]];
-    cases.forEach(([a, b], i) => expectGradOk(ops.matmul, [leaf(a, i), leaf(b, i + 10)]));
+    cases.forEach(([a, b], i) => expectGradOk((x, y) => ops.matmul(x, y), [leaf(a, i), leaf(b, i + 10)]));
+  });
+
+  it('matmul with transposeB: b holds Bᵀ (batched, shared and broadcast)', () => {
+    const cases: [number[], number[]][] = [[[2, 3], [4, 3]], [[2, 2, 3], [4, 3]], [[3, 2], [2, 4, 2]], [[2, 1, 2, 3], [3, 4, 3]], [[4, 2, 3], [4, 5, 3]], [[3], [2, 3]]];
+    cases.forEach(([a, b], i) => expectGradOk((x, y) => ops.matmul(x, y, { transposeB: true }), [leaf(a, i), leaf(b, i + 10)]));
+    const a = leaf([2, 3], 1).detach();
+    const b = leaf([4, 3], 2).detach();
+    expect(ops.matmul(a, b, { transposeB: true }).toArray()).toEqual(ops.matmul(a, ops.transpose(b)).toArray());
   });
 
   it('linear with and without bias on 1-D to 3-D inputs', () => {

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../core/tensor.js';
-import { add, linear, matmul, slice, squeeze, tanh, transpose, unsqueeze } from '../../ops/index.js';
+import { add, linear, matmul, slice, squeeze, tanh, unsqueeze } from '../../ops/index.js';
 import { GlimpseError } from '../../util/errors.js';
 import { shapeStr } from '../../util/shape.js';
 import { type InitOptions, resolveConfig } from '../config.js';
@@ -17,7 +17,7 @@ export class LuongDotAttention extends SourceAttention {
     if (query.shape[2] !== keys.shape[2]) {
       throw new GlimpseError(`LuongDotAttention: query size ${query.shape[2]} differs from key size ${keys.shape[2]} (query ${shapeStr(query.shape)}, keys ${shapeStr(keys.shape)})`);
     }
-    return matmul(query, transpose(keys, 1, 2)); // [B, Tq, D] @ [B, D, S]
+    return matmul(query, keys, { transposeB: true }); // [B, Tq, D] @ [B, S, D]ᵀ
   }
 }
 
@@ -50,7 +50,7 @@ export class LuongGeneralAttention extends SourceAttention {
   }
 
   protected score(query: Tensor, keys: Tensor): Tensor {
-    return matmul(query, transpose(keys, 1, 2));
+    return matmul(query, keys, { transposeB: true });
   }
 }
 

@@ -1,0 +1,52 @@
+import { noGrad } from '../../src/core/grad.js';
+import { decodeSplit, scoreTranslations } from '../../src/train/evaluate.js';
+import { buildExperiment } from '../../src/train/experiment.js';
+import { resolveRunConfig } from '../../src/train/run-config.js';
+import { type Figure, progress } from '../lib/report.js';
+import { runReference, torchVersion } from '../lib/pytorch.js';
+import { timedTraining } from './train-helpers.js';
+import type { Workload } from './types.js';
+
+const EPOCHS = Number(process.env.GLIMPSE_BENCH_EPOCHS ?? 10);
+
+interface Ref { epoch1_tgt_tokens_per_s?: number; test_ppl?: number; greedy?: { bleu: number }; beam5?: { bleu: number } }
+
+/** PROTOCOL W2: Multi30K En→De with Bahdanau attention; tokens/s, test perplexity, BLEU greedy and beam 5. */
+export const w2: Workload = {
+  description: 'W2 Multi30K En→De, bi-GRU + Bahdanau attention: epoch-1 target tokens/s, test perplexity, BLEU greedy and beam 5',
+  async run(ctx) {
+    const epochs = ctx.quick ? 1 : EPOCHS;
+    const steps = ctx.quick ? 20 : 0;
+    const config = resolveRunConfig({ task: 'translate', data: { source: '../shared/data/multi30k' }, train: { epochs, stepsPerEpoch: steps, seed: 1234 } });
+    const exp = buildExperiment(config);
+    if (exp.kind !== 'seq2seq') throw new Error('W2 builds a seq2seq model');
+    progress(`[glimpse] W2: ${exp.model.numParameters()} parameters, ${epochs} epoch(s)`);
+    const run = await timedTraining(exp, 'W2', 0);
+    exp.model.loadStateDict(run.best!);
+    exp.model.eval();
+    const test = noGrad(() => exp.task.evaluate('test'));
+    const examples = exp.task.data.test;
+    const refs = exp.references!.test!;
+    const bleu = (beam: number) => {
+      const t0 = Date.now();
+      const hyps = noGrad(() => decodeSplit(exp.model, examples, { ...exp.task.options, beam, maxTokens: 50 }));
+      const s = scoreTranslations(hyps, exp.vocabs.tgt, refs);
+      progress(`[glimpse] W2 BLEU beam ${beam}: ${s.bleu.toFixed(2)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      return s.bleu;
+    };
+    const greedy = bleu(1);
+    const beam5 = bleu(5);
+    progress(`[glimpse] W2: ${run.tokensPerSecond.toFixed(0)} tgt tok/s, test ppl ${test.ppl!.toFixed(2)}`);
+    const torch = torchVersion();
+    let ref: Ref = {};
+    if (torch) ref = ((await runReference('w2_translate.py', ['--epochs', String(epochs), ...(steps ? ['--max-steps', String(steps)] : [])])) as Ref | null) ?? {};
+    const extra = epochs !== 10 ? { extra: { epochs } } : {};
+    const figures: Figure[] = [
+      { id: 'w2.tokens_per_s', unit: 'tok/s', glimpse: run.tokensPerSecond, pytorch: ref.epoch1_tgt_tokens_per_s ?? null, better: 'higher', ...extra },
+      { id: 'w2.test_ppl', unit: 'ppl', glimpse: test.ppl!, pytorch: ref.test_ppl ?? null, better: null, ...extra },
+      { id: 'w2.test_bleu.greedy', unit: 'BLEU', glimpse: greedy, pytorch: ref.greedy?.bleu ?? null, better: null, ...extra },
+      { id: 'w2.test_bleu.beam5', unit: 'BLEU', glimpse: beam5, pytorch: ref.beam5?.bleu ?? null, better: null, ...extra },
+    ];
+    return { figures, versions: torch ? { torch } : {} };
+  },
+};
