@@ -307,7 +307,7 @@ double sumSquares(const float* x, long n) {
   const VecMath& vm = vecMath();
   double part[64] = {};
   const int T = threadCount() < 64 ? threadCount() : 64;
-  if (T <= 1 || n < (1L << 16)) return vm.sumSquares(x, n);
+  if (T <= 1 || n < (1L << 18)) return vm.sumSquares(x, n);
   parallelFor(T, [&](int t) {
     const long lo = n * t / T, hi = n * (t + 1) / T;
     part[t] = vm.sumSquares(x + lo, hi - lo);

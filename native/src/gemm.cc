@@ -16,7 +16,7 @@ constexpr int KC = 256;
 constexpr int MC = 240;
 constexpr int NC = 4096;
 // Below this many flops a product runs on the calling thread: waking the pool costs more.
-constexpr double kParallelFlops = 2.0 * 96 * 96 * 96;
+constexpr double kParallelFlops = 2.0 * 192 * 192 * 192;
 
 const GemmKernel* active = nullptr;
 Isa activeIsa = Isa::generic;

@@ -19,9 +19,10 @@
 namespace glimpse {
 namespace {
 
-// How long an idle worker spins before it sleeps: long enough to bridge the gap between two
-// kernel calls of a training step, short enough not to hold a core while JavaScript runs.
-constexpr auto kSpin = std::chrono::microseconds(200);
+// How long an idle worker spins before it sleeps: long enough to bridge the gaps between the
+// kernel calls of a training step (JavaScript runs between them; waking a sleeping worker
+// costs ~40 µs on a VM, more than many kernels take), short enough to give the core back soon.
+constexpr auto kSpin = std::chrono::microseconds(1000);
 
 struct Pool {
   std::mutex busy;  // one job at a time (several JS threads may share the addon)

@@ -27,7 +27,7 @@ void parallelFor(int tasks, const F& body) {
  * thread, when n is large enough for the pool to pay off; else body(0, n) here.
  */
 template <class F>
-void parallelChunks(long n, const F& body, long minParallel = 1L << 15) {
+void parallelChunks(long n, const F& body, long minParallel = 1L << 18) {
   const int T = threadCount();
   if (T <= 1 || n < minParallel) {
     body(0L, n);

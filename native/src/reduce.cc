@@ -32,7 +32,7 @@ void sumAxis(const float* x, long outer, long n, long inner, float* out, bool ac
   // Columns are independent: split them over the pool when there is enough work. Each task sums
   // blocks of rows in float (vectorised) and adds the block sums into float64.
   const int T = threadCount();
-  const int parts = T > 1 && outer * n * inner >= (1L << 16) && inner >= 64 ? T : 1;
+  const int parts = T > 1 && outer * n * inner >= (1L << 18) && inner >= 64 ? T : 1;
   auto columns = [&](long i0, long i1) {
     const long w = i1 - i0;
     std::vector<double> acc(static_cast<size_t>(w));

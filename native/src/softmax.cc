@@ -12,7 +12,7 @@ namespace {
 
 
 // Rows are independent: large problems (an LM's logits) split over the pool.
-constexpr long kParallelElems = 1L << 16;
+constexpr long kParallelElems = 1L << 18;
 
 template <class F>
 void rowsParallel(long rows, long n, const F& body) {

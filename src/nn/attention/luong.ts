@@ -13,6 +13,10 @@ import { SourceAttention } from './source.js';
  * const { context, weights } = new LuongDotAttention().forward(h, enc, { mask });
  */
 export class LuongDotAttention extends SourceAttention {
+  protected override get dotProductScore(): boolean {
+    return true;
+  }
+
   protected score(query: Tensor, keys: Tensor): Tensor {
     if (query.shape[2] !== keys.shape[2]) {
       throw new GlimpseError(`LuongDotAttention: query size ${query.shape[2]} differs from key size ${keys.shape[2]} (query ${shapeStr(query.shape)}, keys ${shapeStr(keys.shape)})`);
@@ -47,6 +51,10 @@ export class LuongGeneralAttention extends SourceAttention {
   /** W·k_j: memory [B, S, Dk] → [B, S, Dq]. */
   override projectKeys(memory: Tensor): Tensor {
     return this.W.forward(memory);
+  }
+
+  protected override get dotProductScore(): boolean {
+    return true;
   }
 
   protected score(query: Tensor, keys: Tensor): Tensor {

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../core/tensor.js';
-import { matmul, squeeze, unsqueeze } from '../../ops/index.js';
+import { logicalNot, matmul, scaledDotProductAttention, squeeze, unsqueeze } from '../../ops/index.js';
 import { GlimpseError } from '../../util/errors.js';
 import { shapeStr } from '../../util/shape.js';
 import { Module } from '../module.js';
@@ -57,6 +57,15 @@ export abstract class SourceAttention extends Module {
   protected abstract score(query: Tensor, keys: Tensor): Tensor;
 
   /**
+   * True when score(q, k) is the plain dot product q·kᵀ (Luong dot and general): forward then
+   * runs the whole masked softmax and weighted sum as one fused scaled-dot-product attention
+   * with scale 1 (same result, one op instead of several at every decoder step).
+   */
+  protected get dotProductScore(): boolean {
+    return false;
+  }
+
+  /**
    * @param query [B, Dq] or [B, Tq, Dq]
    * @param memory [B, S, Dk]: the encoder states (keys and values)
    */
@@ -77,6 +86,13 @@ export abstract class SourceAttention extends Module {
     }
     const single = query.ndim === 2;
     const q = single ? unsqueeze(query, 1) : query; // [B, Tq, Dq]
+    if (this.dotProductScore) {
+      if (q.shape[2] !== keys.shape[2]) {
+        throw new GlimpseError(`${name}: query size ${q.shape[2]} differs from key size ${keys.shape[2]} (query ${shapeStr(query.shape)}, keys ${shapeStr(keys.shape)})`);
+      }
+      const { output, weights } = scaledDotProductAttention(q, keys, memory, { scale: 1, keyPaddingMask: mask ? logicalNot(mask) : null });
+      return single ? { context: squeeze(output, 1), weights: squeeze(weights, 1) } : { context: output, weights };
+    }
     const scores = this.score(q, keys); // [B, Tq, S]
     const weights = maskedSoftmax(scores, mask ? unsqueeze(mask, 1) : null);
     const context = matmul(weights, memory); // [B, Tq, Dk]
