@@ -2,8 +2,11 @@
  * glimpse: attention-based sequence models in TypeScript.
  *
  * Tensors and ops are top-level names (like `torch.add`); layers, optimizers and checkpoint
- * formats are namespaces, as in PyTorch: `nn`, `optim`, `io`. File-system helpers are in
- * `glimpse/node`.
+ * formats are namespaces, as in PyTorch: `nn`, `optim`, `io`; so are the larger parts built on
+ * them: `data` (tokenizers, vocabularies, synthetic tasks), `models`, `decode` (greedy, sampling,
+ * beam search), `train` (the trainer, run configs, translation and generation), `metrics` and
+ * `viz` (attention heatmaps and training curves as SVG). Everything here is browser-safe;
+ * file-system helpers are in `glimpse/node`.
  *
  * @example
  * import { tensor, matmul, softmax, nn, optim } from 'glimpse';
@@ -32,3 +35,9 @@ export type { Backend, BackendName } from './backend/backend.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';
+export * as data from './data/index.js';
+export * as models from './models/index.js';
+export * as decode from './decode/index.js';
+export * as train from './train/index.js';
+export * as metrics from './metrics/index.js';
+export * as viz from './viz/index.js';

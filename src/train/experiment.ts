@@ -1,41 +1,22 @@
+/**
+ * Builds a run's experiment from its config, reading corpora from disk (Node only). The model
+ * and the synthetic tasks, which need no files, are in the browser-safe model.ts.
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type BatchedStream, EOS, type ParallelSplitText, type Seq2SeqExample, Vocab, W3, batchify, buildLmCorpus, buildParallelCorpus,
-  encodeParallel, encodeSynthetic, lineRangesByFraction, lmTokenStream, charStream, protocolTokenize, splitLines, syntheticTask, W1_LINE_RANGES,
+  type BatchedStream, EOS, type ParallelSplitText, type Seq2SeqExample, type Vocab, batchify, buildLmCorpus, buildParallelCorpus,
+  encodeParallel, lineRangesByFraction, lmTokenStream, charStream, protocolTokenize, splitLines, W1_LINE_RANGES,
 } from '../data/index.js';
 import { MULTI30K_SPLITS, datasetFile, readParallelSplits, readTextFile, resolveDataset } from '../data/node.js';
-import { LanguageModel, type LanguageModelConfig } from '../models/lm.js';
-import { Seq2Seq, type Seq2SeqConfig } from '../models/seq2seq.js';
 import { GlimpseError } from '../util/errors.js';
+import {
+  type Experiment, type RunVocabs, type TrainedModel, type TranslationReferences, buildModel, buildSyntheticExperiment, seq2seqExperiment,
+} from './model.js';
 import type { RunConfig } from './run-config.js';
 import { LanguageModelTask } from './tasks/lm.js';
-import { Seq2SeqTask } from './tasks/seq2seq.js';
 
-/** Vocabularies of a run: `lm` for a language model, `src` and `tgt` for seq2seq. */
-export interface RunVocabs {
-  lm?: Vocab;
-  src?: Vocab;
-  tgt?: Vocab;
-}
-
-/** A model, its task and its vocabularies, built from a RunConfig. */
-export type Experiment =
-  | { kind: 'lm'; config: RunConfig; model: LanguageModel; task: LanguageModelTask; vocabs: RunVocabs & { lm: Vocab } }
-  | {
-    kind: 'seq2seq'; config: RunConfig; model: Seq2Seq; task: Seq2SeqTask; vocabs: RunVocabs & { src: Vocab; tgt: Vocab };
-    /** Translation tasks: each split's reference lines and their normalised tokens (for BLEU). */
-    references: Record<string, TranslationReferences> | null;
-  };
-
-/** The references of a translation split: lines as written, and as the protocol tokenizer reads them. */
-export interface TranslationReferences {
-  lines: string[];
-  tokens: string[][];
-}
-
-/** Separate seeds for the synthetic splits (train and test as PROTOCOL W3; valid its own). */
-const SYNTHETIC_SEEDS = { train: W3.trainSeed, valid: 5678, test: W3.testSeed } as const;
+export { type Experiment, type RunVocabs, type TrainedModel, type TranslationReferences, buildModel } from './model.js';
 
 function lmData(config: RunConfig, saved: Vocab | undefined) {
   const d = config.data;
@@ -97,25 +78,6 @@ function translateData(config: RunConfig, saved: RunVocabs) {
   return { src: corpus.srcVocab, tgt: corpus.tgtVocab, examples: corpus.examples, references };
 }
 
-/** A trained model and what is needed to feed it, without the training data. */
-export type TrainedModel =
-  | { kind: 'lm'; config: RunConfig; model: LanguageModel; vocabs: RunVocabs & { lm: Vocab } }
-  | { kind: 'seq2seq'; config: RunConfig; model: Seq2Seq; vocabs: RunVocabs & { src: Vocab; tgt: Vocab } };
-
-/** The model of a run config for the given vocabularies (fresh weights). */
-export function buildModel(config: RunConfig, vocabs: RunVocabs): TrainedModel {
-  if (config.task === 'lm') {
-    if (!vocabs.lm) throw new GlimpseError('a language-model run needs its vocabulary (vocab.lm.json)');
-    const model = new LanguageModel({ ...(config.model as Partial<LanguageModelConfig>), vocabSize: vocabs.lm.size });
-    return { kind: 'lm', config, model, vocabs: { lm: vocabs.lm } };
-  }
-  if (!vocabs.src || !vocabs.tgt) throw new GlimpseError('a seq2seq run needs its vocabularies (vocab.src.json, vocab.tgt.json)');
-  const model = new Seq2Seq({
-    ...(config.model as Partial<Seq2SeqConfig>), srcVocabSize: vocabs.src.size, tgtVocabSize: vocabs.tgt.size, padIndex: vocabs.tgt.id('<pad>'),
-  });
-  return { kind: 'seq2seq', config, model, vocabs: { src: vocabs.src, tgt: vocabs.tgt } };
-}
-
 /**
  * Builds the model and task of a run. `saved` vocabularies (from a run folder) are used as
  * they are, so a resumed or evaluated run encodes its data exactly as it was trained.
@@ -128,25 +90,7 @@ export function buildExperiment(config: RunConfig, saved: RunVocabs = {}): Exper
     const task = new LanguageModelTask(model, { train: data.train, valid: data.valid, test: data.test, bptt: d.bptt });
     return { kind: 'lm', config, model, task, vocabs: { lm: data.vocab } };
   }
-  let src: Vocab;
-  let tgt: Vocab;
-  let examples: Record<string, Seq2SeqExample[]>;
-  let references: Record<string, TranslationReferences> | null = null;
-  if (config.task === 'translate') {
-    ({ src, tgt, examples, references } = translateData(config, saved));
-  } else {
-    const task = syntheticTask(config.task, { minLen: d.minLen, maxLen: d.maxLen });
-    src = saved.src ?? task.srcVocab;
-    tgt = saved.tgt ?? task.tgtVocab;
-    const gen = (n: number, seed: number) => encodeSynthetic(task.generate(n, seed), task);
-    examples = { train: gen(d.trainSize, SYNTHETIC_SEEDS.train), valid: gen(d.validSize, SYNTHETIC_SEEDS.valid), test: gen(d.testSize, SYNTHETIC_SEEDS.test) };
-  }
-  const { model } = buildModel(config, { src, tgt }) as Extract<TrainedModel, { kind: 'seq2seq' }>;
-  const synthetic = config.task !== 'translate';
-  const task = new Seq2SeqTask(model, { train: examples.train!, valid: examples.valid!, test: examples.test! }, {
-    batchSize: d.batchSize, bucket: d.bucket, teacherForcing: config.objective.teacherForcing, labelSmoothing: config.objective.labelSmoothing,
-    pad: tgt.id('<pad>'), bos: tgt.id('<bos>'), eos: tgt.id('<eos>'), accuracy: synthetic,
-  });
-  return { kind: 'seq2seq', config, model, task, vocabs: { src, tgt }, references };
+  if (config.task !== 'translate') return buildSyntheticExperiment(config, saved);
+  const { src, tgt, examples, references } = translateData(config, saved);
+  return seq2seqExperiment(config, { src, tgt }, { train: examples.train!, valid: examples.valid!, test: examples.test! }, references);
 }
-

@@ -7,30 +7,12 @@ import type { StateDict } from '../nn/index.js';
 import type { OptimizerStateDict } from '../optim/index.js';
 import { GlimpseError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs-node.js';
-import type { RunVocabs } from './experiment.js';
+import type { RunVocabs } from './model.js';
+import { RUN_FILES, VOCAB_SIDES, formatRunConfig, parseRunConfig } from './run-file.js';
 import type { RunConfig } from './run-config.js';
 import type { CheckpointSink, EvalRecord, TrainingSnapshot } from './trainer.js';
 
-export const RUN_FORMAT = 'glimpse-run';
-export const RUN_VERSION = 1;
-
-/** The files of a run folder. */
-export const RUN_FILES = {
-  config: 'config.json',
-  best: 'best.safetensors',
-  last: 'last.safetensors',
-  checkpoint: 'checkpoint.safetensors',
-  metrics: 'metrics.jsonl',
-  summary: 'summary.json',
-  vocab: (side: keyof RunVocabs) => `vocab.${side}.json`,
-} as const;
-
-interface ConfigFile {
-  format: typeof RUN_FORMAT;
-  version: number;
-  glimpse: string;
-  run: RunConfig;
-}
+export { RUN_FILES, RUN_FORMAT, RUN_VERSION } from './run-file.js';
 
 /**
  * A run's folder (`runs/<name>/`): its resolved config, vocabularies, checkpoints and metrics
@@ -55,8 +37,7 @@ export class RunFolder implements CheckpointSink {
     for (let k = 2; existsSync(dir); k++) dir = join(runsDir, `${name}-${k}`);
     mkdirSync(dir);
     const run = new RunFolder(resolve(dir));
-    const file: ConfigFile = { format: RUN_FORMAT, version: RUN_VERSION, glimpse: version, run: config };
-    writeFileAtomic(run.path(RUN_FILES.config), `${JSON.stringify(file, null, 2)}\n`);
+    writeFileAtomic(run.path(RUN_FILES.config), formatRunConfig(config, version));
     return run;
   }
 
@@ -80,17 +61,7 @@ export class RunFolder implements CheckpointSink {
   }
 
   config(): RunConfig {
-    let file: ConfigFile;
-    try {
-      file = JSON.parse(readFileSync(this.path(RUN_FILES.config), 'utf8')) as ConfigFile;
-    } catch (e) {
-      throw new GlimpseError(`${this.path(RUN_FILES.config)} is not valid JSON: ${(e as Error).message}`);
-    }
-    if (file.format !== RUN_FORMAT || typeof file.run !== 'object') {
-      throw new GlimpseError(`${this.path(RUN_FILES.config)} is not a glimpse run config (format "${String(file.format)}")`);
-    }
-    if (file.version !== RUN_VERSION) throw new GlimpseError(`${this.dir} was written by a newer glimpse (run format ${file.version}; this one reads ${RUN_VERSION})`);
-    return file.run;
+    return parseRunConfig(readFileSync(this.path(RUN_FILES.config), 'utf8'), this.path(RUN_FILES.config));
   }
 
   saveVocabs(vocabs: RunVocabs): void {
@@ -101,7 +72,7 @@ export class RunFolder implements CheckpointSink {
 
   vocabs(): RunVocabs {
     const out: RunVocabs = {};
-    for (const side of ['lm', 'src', 'tgt'] as const) {
+    for (const side of VOCAB_SIDES) {
       const p = this.path(RUN_FILES.vocab(side));
       if (existsSync(p)) out[side] = Vocab.fromJSON(readFileSync(p, 'utf8'));
     }

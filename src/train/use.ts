@@ -3,7 +3,7 @@ import { EOS, charTokenize, detokenizeChars, detokenizeWords, protocolTokenize }
 import { type Hypothesis, beamSearch, greedy, sample } from '../decode/index.js';
 import { GlimpseError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
-import type { TrainedModel } from './experiment.js';
+import type { TrainedModel } from './model.js';
 
 type LmModel = Extract<TrainedModel, { kind: 'lm' }>;
 type Seq2SeqModel = Extract<TrainedModel, { kind: 'seq2seq' }>;

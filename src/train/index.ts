@@ -1,0 +1,37 @@
+/**
+ * Training and using models, the browser-safe part: run configs, the trainer and its tasks,
+ * models built from a run's config and vocabularies (or from its files), translation and
+ * generation. Run folders on disk (`glimpse train`'s sessions) are Node-only and stay out.
+ *
+ * @example
+ * import { train } from 'glimpse';
+ * const exp = train.buildSyntheticExperiment(train.resolveRunConfig({ task: 'reverse', train: { maxSteps: 300 } }));
+ * await new train.Trainer(exp.task, train.resolveTrainConfig(exp.config.train)).run();
+ * train.translateText(exp, 'abcdef', { beam: 1, nBest: 1, maxTokens: 10 }).hypotheses[0]!.text; // 'fedcba'
+ *
+ * @packageDocumentation
+ */
+export { resolveTrainConfig, TRAIN_SPEC, type TrainConfig } from './config.js';
+export {
+  resolveRunConfig, TASKS, LM_MODELS, DATA_SPEC, OBJECTIVE_SPEC,
+  type TaskName, type RunConfig, type RunConfigInput, type DataConfig, type ObjectiveConfig,
+} from './run-config.js';
+export {
+  Trainer, type TrainerState, type TrainerEvents, type EvalRecord, type TrainingSnapshot, type CheckpointSink,
+} from './trainer.js';
+export type { Metrics, EpochPlan, TrainingTask } from './types.js';
+export { Seq2SeqTask, batchTensors, type Seq2SeqTaskOptions, type Seq2SeqTensors } from './tasks/seq2seq.js';
+export { LanguageModelTask, type LmTaskData } from './tasks/lm.js';
+export {
+  buildModel, buildSyntheticExperiment, seq2seqExperiment,
+  type RunVocabs, type TrainedModel, type Experiment, type Seq2SeqExperiment, type TranslationReferences,
+} from './model.js';
+export {
+  trainedModelFromFiles, parseRunConfig, formatRunConfig, RUN_FILES, RUN_FORMAT, RUN_VERSION, VOCAB_SIDES,
+  type RunFileContents, type RunConfigFile,
+} from './run-file.js';
+export {
+  translateText, generateText, encodeInput, decodeOutput,
+  type EncodedInput, type GenerateOptions, type Generation, type TranslateOptions, type Translation,
+} from './use.js';
+export { curvesFromLog } from './curves.js';
