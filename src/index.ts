@@ -30,6 +30,7 @@ export * from './ops/index.js';
 export { Rng, manualSeed, defaultRng, type RngState } from './util/rng.js';
 export { GlimpseError } from './util/errors.js';
 export { getBackend, setBackend, availableBackends, initBackend, setThreads } from './backend/registry.js';
+export { wasmInfo, type WasmInfo } from './backend/wasm/runtime.js';
 export { setNativeThreads, setNativeIsa, nativeInfo, type NativeInfo } from './backend/native/index.js';
 export type { Backend, BackendName } from './backend/backend.js';
 export * as nn from './nn/index.js';

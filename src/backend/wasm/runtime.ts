@@ -48,6 +48,11 @@ export class Runtime {
     return this.pool.threads;
   }
 
+  /** Pool workers serving jobs now. */
+  get workersReady(): number {
+    return this.pool.ready;
+  }
+
   /** Resolves once every worker serves jobs (they start asynchronously; until then the caller runs all chunks). */
   async whenReady(timeoutMs = 10_000): Promise<void> {
     const start = Date.now();
@@ -134,6 +139,29 @@ export async function initWasm(): Promise<Runtime> {
     runtime ??= new Runtime(module, f === 'threads', wantedThreads ?? defaultThreads());
   }
   return runtime;
+}
+
+/** What the wasm backend runs on (see {@link wasmInfo}). */
+export interface WasmInfo {
+  /** Threads kernels are split over, the calling thread included (1 without SharedArrayBuffer). */
+  threads: number;
+  /** Whether the module runs on a shared memory (the threads build). */
+  shared: boolean;
+  /** Pool workers that have started serving jobs (they start asynchronously). */
+  workersReady: number;
+}
+
+/**
+ * How the wasm kernels run here, or null before they are loaded. In a browser, threads need
+ * cross-origin isolation (COOP/COEP headers); without it the single-thread build runs.
+ *
+ * @example
+ * await initBackend();
+ * wasmInfo(); // { threads: 8, shared: true, workersReady: 7 }
+ */
+export function wasmInfo(): WasmInfo | null {
+  if (!runtime) return null;
+  return { threads: runtime.threads, shared: runtime.shared, workersReady: runtime.workersReady };
 }
 
 /** Sets the number of threads kernels use (the caller included); takes effect at once. */

@@ -1,0 +1,182 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as glimpseNode from '../../src/index.js';
+import { loadTrainedModel } from '../../src/train/session.js';
+import { type CheckReport, compareValues, kernelChecks } from '../../web/src/kernel-check.js';
+import { glimpse } from '../helpers/cli.js';
+import { type StaticServer, serveStatic } from './server.js';
+
+// The web page (web/) in a real browser: Debian's Chromium driven by playwright-core. The page
+// is built with Vite into a temporary folder and served with and without the COOP/COEP headers.
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+// The page always runs the wasm kernels, so the wasm and js passes of CI (GLIMPSE_BACKEND set) skip it.
+const skipReason = !existsSync(CHROMIUM)
+  ? `${CHROMIUM} is missing (apt-get install -y chromium)`
+  : process.env.GLIMPSE_BACKEND ? `the page runs once, in the default pass (GLIMPSE_BACKEND=${process.env.GLIMPSE_BACKEND} is set)` : null;
+if (skipReason) console.warn(`test/web: browser tests skipped: ${skipReason}`);
+
+const dir = mkdtempSync(join(tmpdir(), 'glimpse-web-'));
+let isolated: StaticServer;
+let plain: StaticServer;
+let browser: BrowserContext;
+
+async function open(server: StaticServer, path: string): Promise<Page> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  (page as Page & { errors: string[] }).errors = errors;
+  await page.goto(server.url + path);
+  return page;
+}
+
+const errorsOf = (page: Page): string[] => (page as Page & { errors: string[] }).errors;
+
+describe.skipIf(skipReason !== null)(`the web page in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  beforeAll(async () => {
+    const out = join(dir, 'site');
+    const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--outDir', out, '--logLevel', 'warn'], { encoding: 'utf8' });
+    expect(built.status, built.stderr + built.stdout).toBe(0);
+    isolated = await serveStatic(out, true);
+    plain = await serveStatic(out, false);
+    browser = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'profile-')), {
+      executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await isolated?.close();
+    await plain?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the wasm kernels on every core when cross-origin isolated, on one thread when not, and they equal Node\'s results', async () => {
+    const node = kernelChecks(glimpseNode);
+    for (const [server, isolatedHere] of [[isolated, true], [plain, false]] as const) {
+      const page = await open(server, 'check.html');
+      await page.waitForSelector('body[data-state=done]', { timeout: 30_000 });
+      const check = await page.evaluate(() => (window as unknown as { glimpseCheck: CheckReport | { error: string } }).glimpseCheck);
+      if ('error' in check) throw new Error(`check page: ${check.error}`);
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      for (const side of [check.page, check.worker]) {
+        expect(side.report).toMatchObject({ backend: 'wasm', isolated: isolatedHere, threads: isolatedHere ? cores : 1 });
+        if (isolatedHere) expect(side.report.workers).toBe(cores - 1);
+        expect(side.values.map((v) => v.name)).toEqual(node.map((v) => v.name));
+        side.values.forEach((v, i) => {
+          expect(v.shape, v.name).toEqual(node[i]!.shape);
+          const c = compareValues(v.values, node[i]!.values, node[i]!.atol);
+          expect(c.ok, `${v.name}: max |browser − node| = ${c.maxAbs}`).toBe(true);
+        });
+      }
+      expect(check.ok).toBe(true); // and against the reference kernels in the same browser
+      expect(await page.textContent('#check-status')).toMatch(/^All kernels agree with the reference/);
+      expect(errorsOf(page)).toEqual([]);
+      await page.close();
+    }
+  }, 60_000);
+
+  it('trains the reversal model in a worker: the loss falls and the attention heatmap is redrawn as it learns', async () => {
+    const page = await open(isolated, '');
+    // The untrained model's attention is drawn before training starts.
+    await page.waitForSelector('#train-heatmap svg', { timeout: 20_000 });
+    expect(await page.textContent('#train-heatmap svg')).toMatch(/untrained model/);
+    expect(await page.textContent('#backend-line')).toMatch(/wasm · \d+ threads? \(cross-origin isolated\)/);
+    await page.click('#train-start');
+    const stepAtLeast = (n: number) => page.waitForFunction((k) => Number(document.querySelector('#stat-step')!.textContent!.replace(/,/g, '')) >= k, n, { timeout: 40_000 });
+    await stepAtLeast(1);
+    const firstLoss = Number(await page.textContent('#stat-loss'));
+    await stepAtLeast(250);
+    await page.click('#train-start'); // pause
+    await page.waitForSelector('body[data-training=paused]', { timeout: 10_000 });
+    const lastLoss = Number(await page.textContent('#stat-loss'));
+    expect(firstLoss).toBeGreaterThan(2); // ≈ ln 29 at first
+    expect(lastLoss).toBeLessThan(firstLoss / 3);
+    expect(await page.textContent('#stat-exact')).toMatch(/^\d+\.\d %$/); // evaluated at step 100, 200
+    // The picture now shows the trained model's attention: one cell per (output, input) pair.
+    await page.waitForFunction(() => /after [\d,]+ training steps/.test(document.querySelector('#train-heatmap svg')?.textContent ?? ''), null, { timeout: 10_000 });
+    const output = (await page.textContent('#train-io-output'))!;
+    const cells = await page.locator('#train-heatmap g.mark-rect.role-mark path').count();
+    const rows = [...output].length + ((await page.locator('#train-heatmap th:text-is("<eos>")').count()) > 0 ? 1 : 0);
+    expect(cells).toBe(rows * 'attention'.length);
+    // Training continues from where it paused.
+    await page.click('#train-start');
+    await page.waitForSelector('body[data-training=running]');
+    await page.click('#train-start');
+    await page.waitForSelector('body[data-training=paused]', { timeout: 10_000 });
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('loads run folders made by glimpse train and shows their output and attention, as the CLI computes them', async () => {
+    const runs = join(dir, 'runs');
+    const config = join(dir, 'tiny.json');
+    writeFileSync(config, JSON.stringify({
+      task: 'reverse',
+      data: { trainSize: 2000, validSize: 100, testSize: 100, minLen: 3, maxLen: 8, batchSize: 32 },
+      model: { embeddingSize: 16, encoderHidden: 16, decoderHidden: 32, attentionSize: 32 },
+      train: { maxSteps: 300, evalEvery: 100, lr: 0.01, seed: 3 },
+    }));
+    const trained = glimpse(['train', '--config', config, '--runs', runs, '--name', 'tiny', '--no-progress']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const text = join(dir, 'text.txt');
+    writeFileSync(text, readFileSync(resolve('../shared/data/tinyshakespeare/input.txt'), 'utf8').split('\n').slice(0, 1500).join('\n'));
+    const lm = glimpse(['train', '--task', 'lm', '--model', 'lstm-attn', '--data', text, '--runs', runs, '--name', 'lm', '--no-progress',
+      '--embedding', '16', '--hidden', '16', '--batch-size', '8', '--max-steps', '10', '--eval-every', '10']);
+    expect(lm.code, lm.stderr).toBe(0);
+    const cli = glimpse(['translate', '--run', join(runs, 'tiny'), 'abcdef']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const node = glimpseNode.train.translateText(loadTrainedModel(join(runs, 'tiny')), 'abcdef', { beam: 1, nBest: 1, maxTokens: 16 }).hypotheses[0]!;
+    const beamCli = glimpse(['translate', '--run', join(runs, 'tiny'), '--beam', '3', 'abcdefgh']);
+
+    const page = await open(isolated, '#explore');
+    await page.setInputFiles('#pick-folder', runs); // the parent of both runs: the page offers a choice
+    await expect.poll(() => page.locator('#run-select option').allTextContents(), { timeout: 10_000 }).toEqual(['runs/lm', 'runs/tiny']);
+    await page.selectOption('#run-select', { label: 'runs/tiny' });
+    await page.waitForFunction(() => document.querySelector('#run-info')?.textContent?.includes('tiny'), null, { timeout: 10_000 });
+    expect(await page.textContent('#run-info')).toMatch(/taskreverse.*luong-general attention.*test.*exact match/);
+    await page.waitForSelector('body[data-explore=ready]');
+    await page.fill('#explore-input', 'abcdef');
+    await page.click('#explore-run');
+    await page.waitForFunction(() => document.querySelector('#explore-heatmap svg')?.textContent?.includes('abcdef'), null, { timeout: 10_000 });
+    expect(await page.textContent('#explore-best')).toBe(cli.stdout.trim());
+    // The weights in the page's table equal Node's (to the table's two decimals).
+    const table = await page.locator('#explore-heatmap table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => Number(td.textContent))));
+    expect(table.length).toBe(node.attention!.length);
+    table.forEach((row, t) => row.forEach((w, s) => expect(Math.abs(w - node.attention![t]![s]!)).toBeLessThanOrEqual(0.0051)));
+    // Pointing at a cell names its weight and its two tokens.
+    const cell = page.locator('#explore-heatmap g.mark-rect.role-mark path').nth(2);
+    await cell.hover();
+    const tooltip = page.locator('#explore-heatmap .heatmap-tooltip');
+    await expect.poll(() => tooltip.isVisible()).toBe(true);
+    expect(await tooltip.textContent()).toBe(`${node.attention![0]![2]!.toFixed(3)} output “${node.words[0]}” (1) → input “c” (3)`);
+    // Beam search gives the CLI's beam result.
+    await page.check('input[name=search][value=beam]');
+    await page.fill('#beam-size', '3');
+    await page.fill('#explore-input', 'abcdefgh');
+    await page.click('#explore-run');
+    await page.waitForFunction(() => document.querySelector('#explore-heatmap svg')?.textContent?.includes('beam 3'), null, { timeout: 10_000 });
+    expect(await page.textContent('#explore-best')).toBe(beamCli.stdout.trim());
+    expect(await page.locator('.nbest li').count()).toBe(3);
+    // The language model: a sampled continuation of the prompt, with its attention over the context.
+    await page.selectOption('#run-select', { label: 'runs/lm' });
+    await page.waitForFunction(() => document.querySelector('#explore-run')?.textContent === 'Generate', null, { timeout: 10_000 });
+    await page.waitForSelector('#explore-heatmap svg', { timeout: 10_000 });
+    const prompt = (await page.inputValue('#explore-input')).toLowerCase();
+    expect(await page.textContent('#explore-best .prompt')).toBe(prompt);
+    expect((await page.textContent('#explore-best'))!.length).toBeGreaterThan(prompt.length + 20);
+    expect(await page.textContent('#explore-heatmap svg')).toMatch(/Attention while generating/);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

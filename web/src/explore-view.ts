@@ -1,0 +1,245 @@
+/**
+ * "Explore a trained run": reads a run folder the user picks or drops, loads its model in a
+ * worker, and shows the model's output for typed input with the attention behind it.
+ */
+import type { BackendReport } from './backend.js';
+import { $ } from './dom.js';
+import { Heatmap } from './heatmap.js';
+import type { ExploreReply, ExploreRequest, GenerateResult, RunInfo, TranslateResult } from './protocol.js';
+import { type PickedFile, type RunCandidate, findRuns, fromDrop, fromFileList, readRun, runName } from './run-files.js';
+
+type Request = ExploreRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/** Requests to the explore worker, answered in order. */
+class ExploreClient {
+  private readonly worker = new Worker(new URL('./explore.worker.ts', import.meta.url), { type: 'module', name: 'glimpse-explore' });
+  private nextId = 1;
+  private readonly waiting = new Map<number, (r: ExploreReply) => void>();
+
+  constructor(onReady: (b: BackendReport) => void) {
+    this.worker.addEventListener('message', (e: MessageEvent<ExploreReply>) => {
+      const r = e.data;
+      if (r.type === 'ready') onReady(r.backend);
+      this.waiting.get(r.id)?.(r);
+      this.waiting.delete(r.id);
+    });
+  }
+
+  async ask(request: Request, transfer: Transferable[] = []): Promise<ExploreReply> {
+    const id = this.nextId++;
+    const reply = new Promise<ExploreReply>((resolve) => this.waiting.set(id, resolve));
+    this.worker.postMessage({ ...request, id }, transfer);
+    const r = await reply;
+    if (r.type === 'error') throw new Error(r.message);
+    return r;
+  }
+}
+
+export function startExploreView(onBackend: (r: BackendReport) => void): void {
+  const client = new ExploreClient(onBackend);
+  const status = $('#explore-status');
+  const form = $<HTMLFormElement>('#explore-form');
+  const input = $<HTMLInputElement>('#explore-input');
+  const select = $<HTMLSelectElement>('#run-select');
+  const output = $('#explore-output');
+  const heatmap = new Heatmap($('#explore-heatmap'));
+  let runs: RunCandidate[] = [];
+  let info: RunInfo | null = null;
+  let busy = false;
+
+  const setBusy = (b: boolean) => {
+    busy = b;
+    $<HTMLButtonElement>('#explore-run').disabled = b;
+    document.body.dataset.explore = b ? 'busy' : info ? 'ready' : 'empty';
+  };
+
+  const pick = async (picked: PickedFile[]) => {
+    runs = findRuns(picked);
+    if (runs.length === 0) {
+      status.textContent = `No config.json among the ${picked.length} chosen file${picked.length === 1 ? '' : 's'}: choose a run folder (runs/<name>/) made by glimpse train.`;
+      return;
+    }
+    select.replaceChildren(...runs.map((r, i) => new Option(r.folder || runName(r), String(i))));
+    $('#run-choice').hidden = runs.length < 2;
+    await load(runs[0]!);
+  };
+
+  const load = async (run: RunCandidate) => {
+    setBusy(true);
+    info = null;
+    form.hidden = true;
+    $('#run-info').hidden = true;
+    status.textContent = `Loading ${runName(run)}…`;
+    try {
+      const files = await readRun(run);
+      const { summary, ...message } = files;
+      const r = await client.ask({ type: 'load', files: message }, [message.weights]);
+      if (r.type !== 'loaded') return;
+      info = r.info;
+      showInfo(r.info, summary);
+      configureForm(r.info);
+      status.textContent = `Loaded ${r.info.name}.`;
+      setBusy(false);
+      if (r.info.example) {
+        input.value = r.info.example;
+        await runModel();
+      }
+    } catch (e) {
+      status.textContent = `Could not load ${runName(run)}: ${(e as Error).message}`;
+      setBusy(false);
+    }
+  };
+
+  const showInfo = (i: RunInfo, summaryText: string | null) => {
+    const rows: [string, string][] = [
+      ['run', i.name], ['task', i.task], ['model', i.model], ['parameters', i.parameters.toLocaleString('en-US')],
+      ['vocabulary', i.vocab], ['weights', i.weightsFile],
+    ];
+    const test = summaryLine(summaryText);
+    if (test) rows.push(['test', test]);
+    $('#run-info').replaceChildren(...rows.flatMap(([k, v]) => [text('dt', k), text('dd', v)]));
+    $('#run-info').hidden = false;
+  };
+
+  const configureForm = (i: RunInfo) => {
+    const lm = i.kind === 'lm';
+    $('#decode-seq2seq').hidden = lm;
+    $('#decode-lm').hidden = !lm;
+    $('#explore-input-label').textContent = lm ? 'Prompt' : i.task === 'translate' ? 'Sentence' : 'Input';
+    $('#explore-run').textContent = lm ? 'Generate' : i.task === 'translate' ? 'Translate' : 'Run';
+    form.hidden = false;
+    heatmap.message(i.attention ? 'Run the model to see its attention.' : 'This model has no attention to show (train one with attention, e.g. --model lstm-attn).');
+  };
+
+  const runModel = async () => {
+    if (!info || busy) return;
+    const textIn = input.value;
+    setBusy(true);
+    status.textContent = 'Running the model…';
+    try {
+      if (info.kind === 'seq2seq') {
+        const beam = (form.elements.namedItem('search') as RadioNodeList).value === 'beam' ? clampInt($<HTMLInputElement>('#beam-size').value, 2, 16, 5) : 1;
+        const words = textIn.trim().split(/\s+/).length;
+        const chars = textIn.replace(/\s+/g, '').length;
+        const maxTokens = info.task === 'translate' ? Math.min(200, 2 * words + 10) : Math.min(400, chars + 10);
+        const r = await client.ask({ type: 'translate', text: textIn, beam, nBest: Math.min(beam, 3), maxTokens });
+        if (r.type === 'translated') await showTranslation(r.result, textIn, beam);
+      } else {
+        const r = await client.ask({
+          type: 'generate', prompt: textIn,
+          maxTokens: clampInt($<HTMLInputElement>('#lm-tokens').value, 1, 400, 40),
+          temperature: clampNumber($<HTMLInputElement>('#lm-temperature').value, 0.05, 5, 0.8),
+          topK: clampInt($<HTMLInputElement>('#lm-topk').value, 0, 100000, 0),
+          seed: clampInt($<HTMLInputElement>('#lm-seed').value, 0, 2 ** 31 - 1, 1),
+        });
+        if (r.type === 'generated') await showGeneration(r.result);
+      }
+      status.textContent = '';
+    } catch (e) {
+      status.textContent = (e as Error).message;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const showTranslation = async (r: TranslateResult, source: string, beam: number) => {
+    const best = r.hypotheses[0];
+    const parts: HTMLElement[] = [text('p', beam > 1 ? `Beam search (width ${beam})` : 'Greedy decoding', 'output-kind')];
+    const main = text('p', best ? best.text || '∅' : '∅', 'output-text');
+    main.id = 'explore-best';
+    parts.push(main);
+    if (r.hypotheses.length > 1) {
+      const list = document.createElement('ol');
+      list.className = 'nbest';
+      list.setAttribute('aria-label', 'Best hypotheses with their log-probabilities');
+      for (const h of r.hypotheses) {
+        const li = text('li', '');
+        li.append(text('span', h.text || '∅'), text('span', h.score.toFixed(3), 'score'));
+        list.append(li);
+      }
+      parts.push(list);
+    }
+    if (r.unknown.length) parts.push(text('p', `Unknown to the model (read as <unk>): ${[...new Set(r.unknown)].join(' ')}`, 'warning'));
+    output.replaceChildren(...parts);
+    if (best?.picture) {
+      await heatmap.show(best.picture, {
+        title: source.length > 48 ? `${source.slice(0, 45)}…` : source,
+        subtitle: `${info?.name ?? ''} · ${beam > 1 ? `beam ${beam}` : 'greedy'}`,
+        rowTitle: 'output', colTitle: 'input',
+      });
+    }
+  };
+
+  const showGeneration = async (r: GenerateResult) => {
+    const p = text('p', '', 'output-text generated');
+    p.id = 'explore-best';
+    p.append(text('span', r.prompt, 'prompt'), document.createTextNode(r.continuation));
+    const parts: HTMLElement[] = [text('p', 'Sampled continuation', 'output-kind'), p];
+    if (r.unknown.length) parts.push(text('p', `Unknown to the model (read as <unk>): ${[...new Set(r.unknown)].join(' ')}`, 'warning'));
+    output.replaceChildren(...parts);
+    if (r.picture) {
+      await heatmap.show(r.picture, { title: 'Attention while generating', subtitle: info?.name, rowTitle: 'generated', colTitle: 'context' });
+    }
+  };
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void runModel();
+  });
+  select.addEventListener('change', () => void load(runs[Number(select.value)]!));
+  for (const id of ['#pick-folder', '#pick-files']) {
+    const picker = $<HTMLInputElement>(id);
+    picker.addEventListener('change', () => {
+      if (picker.files && picker.files.length) void pick(fromFileList(picker.files));
+      picker.value = '';
+    });
+  }
+  const zone = $('#drop-zone');
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    if (e.dataTransfer) void fromDrop(e.dataTransfer).then(pick);
+  });
+  setBusy(false);
+}
+
+/** "exact 99.2 %, token accuracy 99.8 %" or "BLEU 35.1, perplexity 12.4" from summary.json. */
+function summaryLine(summaryText: string | null): string | null {
+  if (!summaryText) return null;
+  try {
+    const s = JSON.parse(summaryText) as { test?: Record<string, number>; steps?: number; trainSeconds?: number };
+    if (!s.test) return null;
+    const t = s.test;
+    const parts: string[] = [];
+    if (t.exact !== undefined) parts.push(`exact match ${(t.exact * 100).toFixed(1)} %`);
+    if (t.token_acc !== undefined) parts.push(`token accuracy ${(t.token_acc * 100).toFixed(1)} %`);
+    if (t.bleu !== undefined) parts.push(`BLEU ${t.bleu.toFixed(1)}`);
+    if (t.ppl !== undefined && t.exact === undefined) parts.push(`perplexity ${t.ppl.toFixed(1)}`);
+    if (s.steps !== undefined) parts.push(`after ${s.steps.toLocaleString('en-US')} steps`);
+    return parts.join(', ');
+  } catch {
+    return null;
+  }
+}
+
+function text<K extends keyof HTMLElementTagNameMap>(tag: K, content: string, className = ''): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.textContent = content;
+  if (className) e.className = className;
+  return e;
+}
+
+function clampInt(v: string, lo: number, hi: number, fallback: number): number {
+  const n = Math.round(Number(v));
+  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
+}
+
+function clampNumber(v: string, lo: number, hi: number, fallback: number): number {
+  const n = Number(v);
+  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
+}

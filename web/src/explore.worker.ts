@@ -1,0 +1,99 @@
+/**
+ * Runs a trained run's model in a Web Worker: loads it from the files the page was given and
+ * translates (greedy or beam) or generates (sampling), returning the attention as plain data.
+ */
+import { GlimpseError, Rng, noGrad, train } from 'glimpse';
+import { startBackend } from './backend.js';
+import type { AttentionPicture, ExploreReply, ExploreRequest, GenerateResult, RunInfo, TranslateResult } from './protocol.js';
+import { workerScope } from './worker-scope.js';
+
+const post = (r: ExploreReply): void => workerScope.postMessage(r);
+
+let trained: train.TrainedModel | null = null;
+
+function describe(t: train.TrainedModel, name: string, weightsFile: string): RunInfo {
+  const c = t.config;
+  if (t.kind === 'lm') {
+    const m = t.model.config;
+    const level = c.data.level === 'char' ? 'character' : 'word';
+    return {
+      name, task: c.task, kind: 'lm', parameters: t.model.numParameters(), attention: m.attention, weightsFile,
+      model: `${m.cell}${m.attention ? '-attn' : ''} ${level}-level language model, ${m.numLayers}×${m.hiddenSize}`,
+      vocab: `${t.vocabs.lm.size.toLocaleString('en-US')} ${level}s`,
+      example: examplePrompt(t),
+    };
+  }
+  const m = t.model.config;
+  const examples: Record<string, string> = {
+    reverse: 'attention', copy: 'glimpse', sort: 'attention', dates: 'March 14, 2015', translate: 'a man is riding a bike .',
+  };
+  return {
+    name, task: c.task, kind: 'seq2seq', parameters: t.model.numParameters(), attention: m.attention !== 'none', weightsFile,
+    model: `seq2seq, ${m.attention} attention, ${m.cell.toUpperCase()} encoder ${m.bidirectional ? '2×' : ''}${m.encoderHidden}, decoder ${m.decoderHidden}`,
+    vocab: `${t.vocabs.src.size.toLocaleString('en-US')} source / ${t.vocabs.tgt.size.toLocaleString('en-US')} target tokens`,
+    example: examples[c.task] ?? '',
+  };
+}
+
+/** A prompt the model knows every token of: a familiar one if it can, else its most frequent token. */
+function examplePrompt(t: Extract<train.TrainedModel, { kind: 'lm' }>): string {
+  const candidates = t.config.data.level === 'char' ? ['ROMEO:', 'First Citizen:', 'The '] : ['the king', 'to be or not to be', 'first citizen', 'the'];
+  const known = candidates.find((c) => train.encodeInput(t, c).unknown.length === 0);
+  const vocab = t.vocabs.lm;
+  return known ?? vocab.itos.find((tok) => !vocab.specials.includes(tok)) ?? '';
+}
+
+function translate(t: train.TrainedModel, text: string, beam: number, nBest: number, maxTokens: number): TranslateResult {
+  const out = noGrad(() => train.translateText(t, text, { beam, nBest, maxTokens }));
+  return {
+    source: out.source.tokens,
+    unknown: out.source.unknown,
+    hypotheses: out.hypotheses.map((h) => ({
+      text: h.text, score: h.score, finished: h.finished,
+      picture: h.attention ? { weights: h.attention, rowLabels: h.finished ? [...h.words, '<eos>'] : h.words, colLabels: out.source.tokens } : null,
+    })),
+  };
+}
+
+function generate(t: train.TrainedModel, promptText: string, maxTokens: number, temperature: number, topK: number, seed: number): GenerateResult {
+  const g = noGrad(() => train.generateText(t, promptText, { maxTokens, temperature, topK, rng: new Rng(seed) }));
+  const picture: AttentionPicture | null = g.attention ? { weights: g.attention, rowLabels: g.tokens, colLabels: g.context } : null;
+  // The prompt as the model read it (lowercased, tokenised) is a prefix of the whole text.
+  const read = train.decodeOutput(t, g.prompt.ids).text;
+  const prompt = g.text.startsWith(read) ? read : '';
+  return { prompt, continuation: g.text.slice(prompt.length), unknown: g.prompt.unknown, picture };
+}
+
+function handle(msg: ExploreRequest): void {
+  try {
+    switch (msg.type) {
+      case 'load': {
+        const f = msg.files;
+        trained = null;
+        const t = train.trainedModelFromFiles({ config: f.config, vocabs: f.vocabs, weights: new Uint8Array(f.weights), name: f.name });
+        trained = t;
+        post({ id: msg.id, type: 'loaded', info: describe(t, f.name, f.weightsFile) });
+        break;
+      }
+      case 'translate':
+        if (!trained) throw new GlimpseError('no run is loaded');
+        post({ id: msg.id, type: 'translated', result: translate(trained, msg.text, msg.beam, msg.nBest, msg.maxTokens) });
+        break;
+      case 'generate':
+        if (!trained) throw new GlimpseError('no run is loaded');
+        post({ id: msg.id, type: 'generated', result: generate(trained, msg.prompt, msg.maxTokens, msg.temperature, msg.topK, msg.seed) });
+        break;
+    }
+  } catch (e) {
+    post({ id: msg.id, type: 'error', message: (e as Error).message });
+  }
+}
+
+const backendReady = startBackend();
+workerScope.addEventListener('message', (e) => {
+  // Requests wait for the kernels; they are answered in order.
+  void backendReady.then(() => handle(e.data as ExploreRequest), (err: unknown) => {
+    post({ id: (e.data as ExploreRequest).id, type: 'error', message: `the kernels did not load: ${(err as Error).message}` });
+  });
+});
+void backendReady.then((backend) => post({ id: -1, type: 'ready', backend }), () => {});

@@ -1,0 +1,50 @@
+/**
+ * The glimpse page: two views behind tabs. The training view starts at once (its worker loads
+ * the kernels); the explore view's worker starts the first time that view is opened.
+ */
+import { type BackendReport, describeBackend } from './backend.js';
+import { $ } from './dom.js';
+import { startExploreView } from './explore-view.js';
+import { startTrainView } from './train-view.js';
+
+const VIEWS = ['train', 'explore'] as const;
+type View = (typeof VIEWS)[number];
+
+let reported = false;
+function showBackend(r: BackendReport): void {
+  if (reported) return;
+  reported = true;
+  $('#backend-line').textContent = `Kernels: ${describeBackend(r)}`;
+  document.body.dataset.backend = r.backend;
+  document.body.dataset.threads = String(r.threads);
+}
+
+let exploreStarted = false;
+function select(view: View, focus = false): void {
+  for (const v of VIEWS) {
+    const tab = $<HTMLButtonElement>(`#tab-${v}`);
+    const on = v === view;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    $(`#view-${v}`).hidden = !on;
+    if (on && focus) tab.focus();
+  }
+  if (view === 'explore' && !exploreStarted) {
+    exploreStarted = true;
+    startExploreView(showBackend);
+  }
+  if (location.hash !== `#${view}`) history.replaceState(null, '', `#${view}`);
+}
+
+for (const v of VIEWS) $(`#tab-${v}`).addEventListener('click', () => select(v));
+// Arrow keys move between tabs (the WAI-ARIA tabs pattern).
+$('.tabs').addEventListener('keydown', (e) => {
+  const current = VIEWS.findIndex((v) => $(`#tab-${v}`).getAttribute('aria-selected') === 'true');
+  const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+  if (step === 0) return;
+  e.preventDefault();
+  select(VIEWS[(current + step + VIEWS.length) % VIEWS.length]!, true);
+});
+
+startTrainView(showBackend);
+select(location.hash === '#explore' ? 'explore' : 'train');

@@ -1,0 +1,95 @@
+/**
+ * Messages between the page and its two workers. Plain data only (structured clone): weights
+ * as number[][], tokens as strings.
+ */
+import type { BackendReport } from './backend.js';
+
+/** Attention of one decoded output: rows = output tokens, columns = input tokens. */
+export interface AttentionPicture {
+  weights: number[][];
+  rowLabels: string[];
+  colLabels: string[];
+}
+
+// ---- training worker -----------------------------------------------------------------------
+
+export type TrainRequest =
+  | { type: 'start'; input: string }
+  | { type: 'pause' }
+  | { type: 'reset' }
+  /** The input whose attention is shown while training. */
+  | { type: 'watch'; input: string };
+
+/** The reversal run the training view trains (PROTOCOL W3's model, smaller). */
+export interface TrainSetup {
+  parameters: number;
+  minLen: number;
+  maxLen: number;
+  trainSize: number;
+  validSize: number;
+  batchSize: number;
+  maxSteps: number;
+  target: number;
+}
+
+export type TrainEvent =
+  | { type: 'ready'; backend: BackendReport; setup: TrainSetup }
+  /** Progress: mean training loss of the steps since the previous message. */
+  | { type: 'progress'; step: number; loss: number; steps: number; trainSeconds: number }
+  | { type: 'eval'; step: number; exact: number; tokenAccuracy: number; validLoss: number }
+  | { type: 'attention'; step: number; input: string; output: string; correct: boolean; picture: AttentionPicture }
+  | { type: 'state'; state: 'idle' | 'running' | 'paused' | 'done'; reason?: string }
+  | { type: 'error'; message: string };
+
+// ---- explore worker ------------------------------------------------------------------------
+
+/** A run folder's files as the page read them. */
+export interface RunFilesMessage {
+  name: string;
+  config: string;
+  vocabs: { lm?: string; src?: string; tgt?: string };
+  weights: ArrayBuffer;
+  weightsFile: string;
+}
+
+/** What the page shows about a loaded run. */
+export interface RunInfo {
+  name: string;
+  task: string;
+  kind: 'lm' | 'seq2seq';
+  /** e.g. "seq2seq, luong-general attention" or "lstm-attn language model". */
+  model: string;
+  parameters: number;
+  /** Whether the model has attention to show. */
+  attention: boolean;
+  vocab: string;
+  weightsFile: string;
+  /** An input to start with. */
+  example: string;
+}
+
+export type ExploreRequest =
+  | { id: number; type: 'load'; files: RunFilesMessage }
+  | { id: number; type: 'translate'; text: string; beam: number; nBest: number; maxTokens: number }
+  | { id: number; type: 'generate'; prompt: string; maxTokens: number; temperature: number; topK: number; seed: number };
+
+export interface TranslateResult {
+  source: string[];
+  unknown: string[];
+  hypotheses: { text: string; score: number; finished: boolean; picture: AttentionPicture | null }[];
+}
+
+export interface GenerateResult {
+  /** The prompt as the model read it, and what it wrote after it. */
+  prompt: string;
+  continuation: string;
+  unknown: string[];
+  picture: AttentionPicture | null;
+}
+
+export type ExploreReply =
+  | { id: -1; type: 'ready'; backend: BackendReport }
+  | { id: number; type: 'loaded'; info: RunInfo }
+  | { id: number; type: 'translated'; result: TranslateResult }
+  | { id: number; type: 'generated'; result: GenerateResult }
+  | { id: number; type: 'error'; message: string };
