@@ -43,6 +43,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
   const select = $<HTMLSelectElement>('#run-select');
   const output = $('#explore-output');
   const heatmap = new Heatmap($('#explore-heatmap'));
+  heatmap.message('Load a run to see what its model attends to.');
   let runs: RunCandidate[] = [];
   let info: RunInfo | null = null;
   let busy = false;

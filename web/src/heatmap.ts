@@ -39,6 +39,7 @@ export class Heatmap {
     this.tooltip.setAttribute('role', 'status');
     this.tooltip.hidden = true;
     this.table = el('details', 'heatmap-table');
+    this.table.hidden = true;
     host.replaceChildren(this.figure, this.tooltip, this.table);
   }
 
@@ -57,6 +58,7 @@ export class Heatmap {
     p.textContent = text;
     this.figure.replaceChildren(p);
     this.table.replaceChildren();
+    this.table.hidden = true;
     this.tooltip.hidden = true;
   }
 
@@ -91,11 +93,16 @@ export class Heatmap {
     svg.setAttribute('aria-label', `${look.title}: attention of ${T} ${look.rowTitle} tokens over ${S} ${look.colTitle} tokens. Use the arrow keys to read the weights.`);
     svg.setAttribute('tabindex', '0');
     svg.classList.add('heatmap-svg');
+    // A cell being read stays under the cursor when the picture is redrawn (training redraws it often).
+    const keep = this.cursor && this.shown && sameShape(this.shown.picture, picture) ? this.cursor : null;
+    const hadFocus = this.figure.contains(document.activeElement);
     this.figure.replaceChildren(svg);
     this.shown = s;
     this.cursor = null;
     this.tooltip.hidden = true;
-    this.wire(svg);
+    const wired = this.wire(svg);
+    if (keep && wired) this.point(wired.group, wired.outline, keep.row, keep.col);
+    if (hadFocus) svg.focus();
     this.fillTable(s);
   }
 
@@ -104,16 +111,16 @@ export class Heatmap {
     return svg.querySelector<SVGGElement>('g.mark-rect.role-mark');
   }
 
-  private wire(svg: SVGSVGElement): void {
+  private wire(svg: SVGSVGElement): { group: SVGGElement; outline: SVGRectElement } | null {
     const group = this.cells(svg);
-    if (!group) return;
+    if (!group) return null;
     const outline = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
     outline.setAttribute('class', 'heatmap-cursor');
     outline.setAttribute('visibility', 'hidden');
     group.appendChild(outline);
     svg.addEventListener('pointermove', (e) => {
       const hit = this.cellAt(group, e.clientX, e.clientY);
-      if (hit) this.point(svg, group, outline, hit.row, hit.col);
+      if (hit) this.point(group, outline, hit.row, hit.col);
       else this.hide(outline);
     });
     svg.addEventListener('pointerleave', () => this.hide(outline));
@@ -130,11 +137,12 @@ export class Heatmap {
         e.preventDefault();
         const row = this.cursor ? Math.min(T - 1, Math.max(0, c.row + move[0])) : 0;
         const col = this.cursor ? Math.min(S - 1, Math.max(0, c.col + move[1])) : 0;
-        this.point(svg, group, outline, row, col);
+        this.point(group, outline, row, col);
       } else if (e.key === 'Escape') {
         this.hide(outline);
       }
     });
+    return { group, outline };
   }
 
   /** The cell under a pointer position, from the cell grid's box (cells are equal squares). */
@@ -157,7 +165,7 @@ export class Heatmap {
     return { left: first.left, top: first.top, width: last.right - first.left, height: last.bottom - first.top };
   }
 
-  private point(svg: SVGSVGElement, group: SVGGElement, outline: SVGRectElement, row: number, col: number): void {
+  private point(group: SVGGElement, outline: SVGRectElement, row: number, col: number): void {
     const shown = this.shown!;
     const { picture, look } = shown;
     this.cursor = { row, col };
@@ -183,7 +191,6 @@ export class Heatmap {
     const top = cell.top - host.top - tip.height - 6;
     this.tooltip.style.left = `${left}px`;
     this.tooltip.style.top = `${top < 0 ? cell.bottom - host.top + 6 : top}px`;
-    void svg;
   }
 
   private hide(outline: SVGRectElement): void {
@@ -205,7 +212,12 @@ export class Heatmap {
       for (const w of row) tr.appendChild(text('td', w.toFixed(2)));
     });
     this.table.replaceChildren(summary, table);
+    this.table.hidden = false;
   }
+}
+
+function sameShape(a: AttentionPicture, b: AttentionPicture): boolean {
+  return a.rowLabels.length === b.rowLabels.length && a.colLabels.length === b.colLabels.length;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {

@@ -1,6 +1,7 @@
 /**
- * A small live chart of training: the loss (left scale, from 0) and the validation exact match
- * (right scale, 0–100 %) against steps. Plain SVG, redrawn on every update (a few hundred points).
+ * A small live chart of training: the loss (left scale, logarithmic, so its late progress stays
+ * visible) and the validation exact match (right scale, 0–100 %) against steps. Plain SVG,
+ * redrawn on every update (a few hundred points).
  */
 const NS = 'http://www.w3.org/2000/svg';
 const W = 360;
@@ -41,9 +42,12 @@ export class ProgressChart {
     const lastStep = Math.max(100, ...this.loss.map((p) => p[0]), ...this.exact.map((p) => p[0]));
     // The x axis grows in steps of 500 up to the run's limit, so early progress is not squashed.
     const xMax = Math.min(this.maxSteps, Math.ceil(lastStep / 500) * 500);
-    const yMax = niceCeil(Math.max(0.5, ...this.loss.slice(2).map((p) => p[1])));
+    // Loss on a log scale between powers of ten around the values seen.
+    const losses = this.loss.map((p) => p[1]).filter((v) => v > 0);
+    const top = 10 ** Math.ceil(Math.log10(Math.max(1, ...losses)));
+    const floor = 10 ** Math.floor(Math.log10(Math.max(1e-4, Math.min(0.1, ...losses))));
     const x = (s: number) => PAD.left + (s / xMax) * (W - PAD.left - PAD.right);
-    const yLoss = (v: number) => PAD.top + (1 - Math.min(v, yMax) / yMax) * (H - PAD.top - PAD.bottom);
+    const yLoss = (v: number) => PAD.top + (Math.log10(top) - Math.log10(Math.min(top, Math.max(floor, v)))) / (Math.log10(top) - Math.log10(floor)) * (H - PAD.top - PAD.bottom);
     const yExact = (v: number) => PAD.top + (1 - v) * (H - PAD.top - PAD.bottom);
     const parts: string[] = [];
     const bottom = H - PAD.bottom;
@@ -51,8 +55,9 @@ export class ProgressChart {
     for (const f of [0.5, 1]) {
       parts.push(`<line class="grid" x1="${PAD.left}" y1="${yExact(f)}" x2="${W - PAD.right}" y2="${yExact(f)}"/>`);
     }
-    parts.push(`<text class="tick loss" x="${PAD.left - 4}" y="${PAD.top + 4}" text-anchor="end">${yMax}</text>`);
-    parts.push(`<text class="tick loss" x="${PAD.left - 4}" y="${bottom}" text-anchor="end">0</text>`);
+    for (let v = top; v >= floor * 0.999; v /= 10) {
+      parts.push(`<text class="tick loss" x="${PAD.left - 4}" y="${(yLoss(v) + 3).toFixed(1)}" text-anchor="end">${formatPower(v)}</text>`);
+    }
     parts.push(`<text class="tick exact" x="${W - PAD.right + 4}" y="${PAD.top + 4}">100 %</text>`);
     parts.push(`<text class="tick exact" x="${W - PAD.right + 4}" y="${yExact(0.5) + 4}">50 %</text>`);
     parts.push(`<text class="tick" x="${PAD.left}" y="${H - 4}">0</text>`);
@@ -73,9 +78,7 @@ export class ProgressChart {
   }
 }
 
-/** 0.5, 1, 2, 2.5, 5 … times a power of ten, at least `v`. */
-function niceCeil(v: number): number {
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+/** 10, 1, 0.1, 0.01 … as short labels. */
+function formatPower(v: number): string {
+  return v >= 1 ? String(Math.round(v)) : String(Number(v.toPrecision(1)));
 }
