@@ -8,7 +8,7 @@ import * as glimpseNode from '../../src/index.js';
 import { loadTrainedModel } from '../../src/train/session.js';
 import { type CheckReport, compareValues, kernelChecks } from '../../web/src/kernel-check.js';
 import { glimpse } from '../helpers/cli.js';
-import { type StaticServer, serveStatic } from './server.js';
+import { type StaticServer, serveStatic } from '../../tools/static-server.js';
 
 // The web page (web/) in a real browser: Debian's Chromium driven by playwright-core. The page
 // is built with Vite into a temporary folder and served with and without the COOP/COEP headers.
