@@ -140,6 +140,14 @@ describe.skipIf(skipReason !== null)(`the web page in Chromium${skipReason ? ` (
     const beamCli = glimpse(['translate', '--run', join(runs, 'tiny'), '--beam', '3', 'abcdefgh']);
 
     const page = await open(isolated, '#explore');
+    // Files that are not a run, or a run without weights, get a message saying what is missing.
+    const tiny = (f: string) => join(runs, 'tiny', f);
+    await page.setInputFiles('#pick-files', [tiny('vocab.src.json')]);
+    await expect.poll(() => page.textContent('#explore-status')).toMatch(/^No config\.json among the 1 chosen file: choose a run folder/);
+    await page.setInputFiles('#pick-files', [tiny('config.json'), tiny('vocab.src.json'), tiny('vocab.tgt.json')]);
+    await expect.poll(() => page.textContent('#explore-status')).toBe('Could not load the chosen files: no weights: expected best.safetensors (or last.safetensors) beside config.json');
+    await page.setInputFiles('#pick-files', [tiny('config.json'), tiny('vocab.src.json'), tiny('best.safetensors')]);
+    await expect.poll(() => page.textContent('#explore-status')).toMatch(/needs its vocabularies \(vocab\.src\.json, vocab\.tgt\.json\)/);
     await page.setInputFiles('#pick-folder', runs); // the parent of both runs: the page offers a choice
     await expect.poll(() => page.locator('#run-select option').allTextContents(), { timeout: 10_000 }).toEqual(['runs/lm', 'runs/tiny']);
     await page.selectOption('#run-select', { label: 'runs/tiny' });

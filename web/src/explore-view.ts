@@ -15,6 +15,8 @@ class ExploreClient {
   private readonly worker = new Worker(new URL('./explore.worker.ts', import.meta.url), { type: 'module', name: 'glimpse-explore' });
   private nextId = 1;
   private readonly waiting = new Map<number, (r: ExploreReply) => void>();
+  /** Why the worker cannot answer, once it failed. */
+  private failed: string | null = null;
 
   constructor(onReady: (b: BackendReport) => void) {
     this.worker.addEventListener('message', (e: MessageEvent<ExploreReply>) => {
@@ -23,9 +25,16 @@ class ExploreClient {
       this.waiting.get(r.id)?.(r);
       this.waiting.delete(r.id);
     });
+    // A worker that cannot start answers nothing: fail what waits, and what comes later.
+    this.worker.addEventListener('error', (e) => {
+      this.failed = `the model worker failed to start (${e.message || 'see the browser console'})`;
+      for (const [id, answer] of this.waiting) answer({ id, type: 'error', message: this.failed });
+      this.waiting.clear();
+    });
   }
 
   async ask(request: Request, transfer: Transferable[] = []): Promise<ExploreReply> {
+    if (this.failed) throw new Error(this.failed);
     const id = this.nextId++;
     const reply = new Promise<ExploreReply>((resolve) => this.waiting.set(id, resolve));
     this.worker.postMessage({ ...request, id }, transfer);
@@ -44,6 +53,10 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
   const output = $('#explore-output');
   const heatmap = new Heatmap($('#explore-heatmap'));
   heatmap.message('Load a run to see what its model attends to.');
+  const say = (message: string, error = false) => {
+    status.textContent = message;
+    status.classList.toggle('error', error);
+  };
   let runs: RunCandidate[] = [];
   let info: RunInfo | null = null;
   let busy = false;
@@ -57,7 +70,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
   const pick = async (picked: PickedFile[]) => {
     runs = findRuns(picked);
     if (runs.length === 0) {
-      status.textContent = `No config.json among the ${picked.length} chosen file${picked.length === 1 ? '' : 's'}: choose a run folder (runs/<name>/) made by glimpse train.`;
+      say(`No config.json among the ${picked.length} chosen file${picked.length === 1 ? '' : 's'}: choose a run folder (runs/<name>/) made by glimpse train.`, true);
       return;
     }
     select.replaceChildren(...runs.map((r, i) => new Option(r.folder || runName(r), String(i))));
@@ -70,7 +83,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     info = null;
     form.hidden = true;
     $('#run-info').hidden = true;
-    status.textContent = `Loading ${runName(run)}…`;
+    say(`Loading ${runName(run)}…`);
     try {
       const files = await readRun(run);
       const { summary, ...message } = files;
@@ -79,14 +92,14 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
       info = r.info;
       showInfo(r.info, summary);
       configureForm(r.info);
-      status.textContent = `Loaded ${r.info.name}.`;
+      say(`Loaded ${r.info.name}.`);
       setBusy(false);
       if (r.info.example) {
         input.value = r.info.example;
         await runModel();
       }
     } catch (e) {
-      status.textContent = `Could not load ${runName(run)}: ${(e as Error).message}`;
+      say(`Could not load ${runName(run)}: ${(e as Error).message}`, true);
       setBusy(false);
     }
   };
@@ -116,7 +129,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     if (!info || busy) return;
     const textIn = input.value;
     setBusy(true);
-    status.textContent = 'Running the model…';
+    say('Running the model…');
     try {
       if (info.kind === 'seq2seq') {
         const beam = (form.elements.namedItem('search') as RadioNodeList).value === 'beam' ? clampInt($<HTMLInputElement>('#beam-size').value, 2, 16, 5) : 1;
@@ -135,9 +148,9 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
         });
         if (r.type === 'generated') await showGeneration(r.result);
       }
-      status.textContent = '';
+      say('');
     } catch (e) {
-      status.textContent = (e as Error).message;
+      say((e as Error).message, true);
     } finally {
       setBusy(false);
     }

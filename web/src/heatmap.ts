@@ -94,7 +94,7 @@ export class Heatmap {
     svg.setAttribute('tabindex', '0');
     svg.classList.add('heatmap-svg');
     // A cell being read stays under the cursor when the picture is redrawn (training redraws it often).
-    const keep = this.cursor && this.shown && sameShape(this.shown.picture, picture) ? this.cursor : null;
+    const keep = this.cursor && this.cursor.row < T && this.cursor.col < S ? this.cursor : null;
     const hadFocus = this.figure.contains(document.activeElement);
     this.figure.replaceChildren(svg);
     this.shown = s;
@@ -123,8 +123,9 @@ export class Heatmap {
       if (hit) this.point(group, outline, hit.row, hit.col);
       else this.hide(outline);
     });
-    svg.addEventListener('pointerleave', () => this.hide(outline));
-    svg.addEventListener('blur', () => this.hide(outline));
+    // A picture replaced by a redraw also "loses" the pointer and the focus: that is no reason to hide.
+    svg.addEventListener('pointerleave', () => svg.isConnected && this.hide(outline));
+    svg.addEventListener('blur', () => svg.isConnected && this.hide(outline));
     svg.addEventListener('keydown', (e) => {
       const shown = this.shown;
       if (!shown) return;
@@ -214,10 +215,6 @@ export class Heatmap {
     this.table.replaceChildren(summary, table);
     this.table.hidden = false;
   }
-}
-
-function sameShape(a: AttentionPicture, b: AttentionPicture): boolean {
-  return a.rowLabels.length === b.rowLabels.length && a.colLabels.length === b.colLabels.length;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {

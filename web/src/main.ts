@@ -46,5 +46,11 @@ $('.tabs').addEventListener('keydown', (e) => {
   select(VIEWS[(current + step + VIEWS.length) % VIEWS.length]!, true);
 });
 
+// A file dropped outside the drop zone would make the browser leave the page to show it.
+for (const type of ['dragover', 'drop'] as const) window.addEventListener(type, (e) => e.preventDefault());
+
+const fromHash = (): View => (location.hash === '#explore' ? 'explore' : 'train');
+window.addEventListener('hashchange', () => select(fromHash()));
+
 startTrainView(showBackend);
-select(location.hash === '#explore' ? 'explore' : 'train');
+select(fromHash());

@@ -76,7 +76,7 @@ export async function readRun(run: RunCandidate): Promise<RunFilesMessage & { su
   const name = runName(run);
   const weightsFile = run.files.has(F.best) ? F.best : run.files.has(F.last) ? F.last : null;
   if (!weightsFile) {
-    throw new Error(`${name} has no weights: expected ${F.best} (or ${F.last}) beside ${F.config}`);
+    throw new Error(`no weights: expected ${F.best} (or ${F.last}) beside ${F.config}`);
   }
   const vocabs: RunFilesMessage['vocabs'] = {};
   for (const side of train.VOCAB_SIDES) {

@@ -108,6 +108,7 @@ export function startTrainView(onBackend: (r: BackendReport) => void): void {
         break;
       case 'state':
         state = e.state;
+        status.classList.remove('error');
         if (e.state === 'idle') {
           status.textContent = setup
             ? `Ready: ${setup.parameters.toLocaleString('en-US')} parameters, ${setup.trainSize.toLocaleString('en-US')} training strings of ${setup.minLen}–${setup.maxLen} letters, batches of ${setup.batchSize}.`
@@ -123,6 +124,7 @@ export function startTrainView(onBackend: (r: BackendReport) => void): void {
         break;
       case 'error':
         status.textContent = `Training failed: ${e.message}`;
+        status.classList.add('error');
         state = 'idle';
         render();
         break;
@@ -130,6 +132,7 @@ export function startTrainView(onBackend: (r: BackendReport) => void): void {
   });
   worker.addEventListener('error', (e) => {
     status.textContent = `The training worker failed to start: ${e.message || 'see the browser console'}`;
+    status.classList.add('error');
   });
   render();
 }

@@ -81,6 +81,8 @@ async function run(): Promise<void> {
   const state = await current.run({
     events: {
       onStep: (info) => {
+        // A reset swaps the trainer; this one still finishes the step under way: keep it quiet.
+        if (current !== trainer) return;
         lossSum += info.loss;
         lossSteps++;
         const now = performance.now();
@@ -96,6 +98,7 @@ async function run(): Promise<void> {
         }
       },
       onEval: (record) => {
+        if (current !== trainer) return;
         const m = record.metrics;
         post({ type: 'eval', step: record.step, exact: m.exact ?? NaN, tokenAccuracy: m.token_acc ?? NaN, validLoss: m.loss ?? NaN });
       },
