@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,6 +83,30 @@ describe.skipIf(skipReason !== null)(`the web page in Chromium${skipReason ? ` (
       expect(await page.textContent('#check-status')).toMatch(/^All kernels agree with the reference/);
       expect(errorsOf(page)).toEqual([]);
       await page.close();
+    }
+  }, 60_000);
+
+  it('runs the kernels through the Vite dev server too (unbundled modules, the .wasm served from build/)', async () => {
+    const dev = spawn(process.execPath, ['node_modules/vite/bin/vite.js', '--config', 'web/vite.config.ts', '--port', '0', '--host', '127.0.0.1'], {
+      env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = '';
+        dev.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /Local:\s+(http:\/\/\S+)/.exec(out);
+          if (m) ok(m[1]!);
+        });
+        dev.on('exit', (code) => fail(new Error(`vite exited with ${code}: ${out}`)));
+      });
+      const page = await browser.newPage();
+      await page.goto(`${url}check.html`);
+      await page.waitForSelector('body[data-state=done]', { timeout: 30_000 });
+      expect(await page.textContent('#check-status')).toMatch(/^All kernels agree with the reference\. Page: wasm · \d+ threads? \(cross-origin isolated\)/);
+      await page.close();
+    } finally {
+      dev.kill();
     }
   }, 60_000);
 

@@ -68,7 +68,11 @@ export class Heatmap {
       while (this.pending) {
         const next = this.pending;
         this.pending = null;
-        await this.draw(next);
+        try {
+          await this.draw(next);
+        } catch (e) {
+          this.message(`Could not draw the attention: ${(e as Error).message}`);
+        }
       }
     } finally {
       this.busy = false;
