@@ -34,6 +34,16 @@ export interface TranslationReferences {
   tokens: string[][];
 }
 
+/** Runs `build`, prefixing a data error with the file or folder it came from. */
+function fromSource<T>(source: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof GlimpseError && !e.message.includes(source)) throw new GlimpseError(`${source}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Separate seeds for the synthetic splits (train and test as PROTOCOL W3; valid its own). */
 const SYNTHETIC_SEEDS = { train: W3.trainSeed, valid: 5678, test: W3.testSeed } as const;
 
@@ -47,7 +57,7 @@ function lmData(config: RunConfig, saved: Vocab | undefined) {
   let vocab = saved;
   let ids: Record<string, Int32Array>;
   if (!vocab) {
-    const corpus = buildLmCorpus(text, { ranges, level: d.level, minFreq: d.level === 'char' ? 1 : d.minFreq, name: file });
+    const corpus = fromSource(file, () => buildLmCorpus(text, { ranges, level: d.level, minFreq: d.level === 'char' ? 1 : d.minFreq, name: file }));
     vocab = corpus.vocab;
     ids = corpus.ids;
   } else {
@@ -93,7 +103,7 @@ function translateData(config: RunConfig, saved: RunVocabs) {
     }
     return { src: saved.src, tgt: saved.tgt, examples, references };
   }
-  const corpus = buildParallelCorpus(splits, { minFreq: d.minFreq, ...(d.maxVocab ? { maxSize: d.maxVocab } : {}) });
+  const corpus = fromSource(d.source, () => buildParallelCorpus(splits, { minFreq: d.minFreq, ...(d.maxVocab ? { maxSize: d.maxVocab } : {}) }));
   return { src: corpus.srcVocab, tgt: corpus.tgtVocab, examples: corpus.examples, references };
 }
 
