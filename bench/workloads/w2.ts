@@ -25,8 +25,11 @@ export const w2: Workload = {
     exp.model.loadStateDict(run.best!);
     exp.model.eval();
     const test = noGrad(() => exp.task.evaluate('test'));
-    const examples = exp.task.data.test;
-    const refs = exp.references!.test!;
+    // A quick run scores the first 100 test sentences only (a smoke check, not a figure).
+    const n = ctx.quick ? 100 : exp.task.data.test.length;
+    const examples = exp.task.data.test.slice(0, n);
+    const full = exp.references!.test!;
+    const refs = { lines: full.lines.slice(0, n), tokens: full.tokens.slice(0, n) };
     const bleu = (beam: number) => {
       const t0 = Date.now();
       const hyps = noGrad(() => decodeSplit(exp.model, examples, { ...exp.task.options, beam, maxTokens: 50 }));

@@ -18,6 +18,17 @@ import { LanguageModelTask } from './tasks/lm.js';
 
 export { type Experiment, type RunVocabs, type TrainedModel, type TranslationReferences, buildModel } from './model.js';
 
+/** Runs `build`, prefixing a data error with the file or folder it came from. */
+function fromSource<T>(source: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof GlimpseError && !e.message.includes(source)) throw new GlimpseError(`${source}: ${e.message}`);
+    throw e;
+  }
+}
+
+
 function lmData(config: RunConfig, saved: Vocab | undefined) {
   const d = config.data;
   const resolved = resolveDataset(d.source);
@@ -28,7 +39,7 @@ function lmData(config: RunConfig, saved: Vocab | undefined) {
   let vocab = saved;
   let ids: Record<string, Int32Array>;
   if (!vocab) {
-    const corpus = buildLmCorpus(text, { ranges, level: d.level, minFreq: d.level === 'char' ? 1 : d.minFreq, name: file });
+    const corpus = fromSource(file, () => buildLmCorpus(text, { ranges, level: d.level, minFreq: d.level === 'char' ? 1 : d.minFreq, name: file }));
     vocab = corpus.vocab;
     ids = corpus.ids;
   } else {
@@ -74,7 +85,7 @@ function translateData(config: RunConfig, saved: RunVocabs) {
     }
     return { src: saved.src, tgt: saved.tgt, examples, references };
   }
-  const corpus = buildParallelCorpus(splits, { minFreq: d.minFreq, ...(d.maxVocab ? { maxSize: d.maxVocab } : {}) });
+  const corpus = fromSource(d.source, () => buildParallelCorpus(splits, { minFreq: d.minFreq, ...(d.maxVocab ? { maxSize: d.maxVocab } : {}) }));
   return { src: corpus.srcVocab, tgt: corpus.tgtVocab, examples: corpus.examples, references };
 }
 

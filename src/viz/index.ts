@@ -10,7 +10,8 @@
  *
  * @packageDocumentation
  */
-export { attentionHeatmapSvg, trainingCurvesSvg } from './svg.js';
+export { attentionHeatmapSvg, trainingCurvesSvg, groupedBarsSvg } from './svg.js';
+export { groupedBarsSpec, type GroupedBarsInput } from './bars-spec.js';
 export {
   attentionHeatmapSpec, heatmapLayout,
   type AttentionHeatmapInput, type AttentionHeatmapOptions, type HeatmapLayout,

@@ -9,7 +9,8 @@ import { writeFileAtomic } from '../util/fs-node.js';
 import { FONT_FAMILY_NAME, FONT_FILES, dejavuTextWidth } from './fonts.js';
 import type { AttentionHeatmapInput } from './heatmap-spec.js';
 import type { EpochRecord, TrainingCurvesOptions } from './curves-spec.js';
-import { attentionHeatmapSvg, trainingCurvesSvg } from './svg.js';
+import { attentionHeatmapSvg, groupedBarsSvg, trainingCurvesSvg } from './svg.js';
+import type { GroupedBarsInput } from './bars-spec.js';
 import type { RenderOptions } from './render-svg.js';
 
 export { FONT_FILES, FONT_FAMILY_NAME, dejavuTextWidth } from './fonts.js';
@@ -71,6 +72,16 @@ export async function attentionHeatmapPng(input: AttentionHeatmapInput, png: Png
 /** PNG bytes of the training curves (see `trainingCurvesSpec`). */
 export async function trainingCurvesPng(history: readonly EpochRecord[], opts: TrainingCurvesOptions & PngOptions = {}): Promise<Buffer> {
   return svgToPng(await trainingCurvesSvg(history, { ...opts, ...NODE_RENDER }), opts);
+}
+
+/** PNG of grouped bars (see groupedBarsSvg). */
+export async function groupedBarsPng(input: GroupedBarsInput, png: PngOptions = {}): Promise<Buffer> {
+  return svgToPng(await groupedBarsSvg(input, NODE_RENDER), png);
+}
+
+/** Writes a grouped-bars PNG to `path` atomically. */
+export async function writeGroupedBarsPng(path: string, input: GroupedBarsInput, png: PngOptions = {}): Promise<void> {
+  writeFileAtomic(path, await groupedBarsPng(input, png));
 }
 
 /**

@@ -4,6 +4,7 @@
 import { attentionHeatmapSpec, type AttentionHeatmapInput } from './heatmap-spec.js';
 import { trainingCurvesSpec, type EpochRecord, type TrainingCurvesOptions } from './curves-spec.js';
 import { renderSvg, type RenderOptions } from './render-svg.js';
+import { type GroupedBarsInput, groupedBarsSpec } from './bars-spec.js';
 
 /**
  * SVG of an attention heatmap: target tokens as rows, source tokens as columns, a colour bar and
@@ -26,4 +27,14 @@ export function attentionHeatmapSvg(input: AttentionHeatmapInput, render: Render
  */
 export function trainingCurvesSvg(history: readonly EpochRecord[], opts: TrainingCurvesOptions & RenderOptions = {}): Promise<string> {
   return renderSvg(trainingCurvesSpec(history, opts), { textWidth: opts.textWidth });
+}
+
+/**
+ * SVG of grouped bars (e.g. accuracy per length bucket with and without attention).
+ *
+ * @example
+ * const svg = await groupedBarsSvg({ groups: ['short', 'long'], series: [{ name: 'attention', values: [0.98, 0.9] }], title: 'Exact match', percent: true });
+ */
+export function groupedBarsSvg(input: GroupedBarsInput, render: RenderOptions = {}): Promise<string> {
+  return renderSvg(groupedBarsSpec(input), render);
 }

@@ -99,6 +99,10 @@ describe('glimpse train and eval', () => {
     }
     const r3 = glimpse(['train', '--task', 'translate', '--data', corpus, '--runs', runs]);
     expect(line(r3.stderr)).toEqual([`glimpse train: parallel corpus is misaligned: ${join(corpus, 'train.en')} has 3 lines but ${join(corpus, 'train.de')} has 2; expected one target line per source line`]);
+    const flat = join(dir, 'flat.txt');
+    writeFileSync(flat, Array.from({ length: 40 }, (_, i) => `word${i} other${i} thing${i}`).join('\n'));
+    const r5 = glimpse(['train', '--task', 'lm', '--data', flat, '--runs', runs]);
+    expect(line(r5.stderr)).toEqual([`glimpse train: ${flat}: Vocab.build: empty vocabulary: no token seen at least 2 time(s) (109 distinct tokens counted); expected at least one (is the training data empty?)`]);
     // A checkpoint of another architecture in a run folder.
     const other = glimpse(['train', '--config', tinyConfig, '--runs', runs, '--name', 'other', '--hidden', '24', '--encoder-hidden', '12', '--max-steps', '2', '--eval-every', '2', '--no-progress']);
     expect(other.code, other.stderr).toBe(0);
