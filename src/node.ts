@@ -7,3 +7,17 @@
 export {
   writeFileAtomic, saveSafetensors, loadSafetensors, saveModel, loadModel, MODEL_FILE, CONFIG_FILE,
 } from './io/node.js';
+export {
+  readTextFile, readParallelFiles, readParallelSplits, MULTI30K_SPLITS,
+  dataCacheDir, download, importFrom, resolveDataset, datasetFile, cachedDatasets, removeFromCache,
+  type DatasetLocation, type DownloadProgress, type DownloadOptions, type ResolvedDataset,
+} from './data/node.js';
+export {
+  svgToPng, attentionHeatmapPng, trainingCurvesPng, groupedBarsPng,
+  writeAttentionPng, writeTrainingCurvesPng, writeGroupedBarsPng, dejavuTextWidth,
+} from './viz/node.js';
+export { buildExperiment } from './train/experiment.js';
+export { RunFolder, listRuns } from './train/run-folder.js';
+export {
+  startSession, resumeSession, trainSession, loadRun, loadTrainedModel, type Session, type RunSummary,
+} from './train/session.js';

@@ -1,10 +1,5 @@
-import { translateText } from '../train/use.js';
-import { curvesFromLog } from '../train/curves.js';
-import { resolveRunConfig } from '../train/run-config.js';
-import { type RunSummary, loadTrainedModel, startSession } from '../train/session.js';
-import { Rng } from '../util/rng.js';
-import { ansiHeatmap } from '../viz/index.js';
-import { writeAttentionPng, writeTrainingCurvesPng } from '../viz/node.js';
+import { Rng, train, viz } from '../index.js';
+import { type RunSummary, loadTrainedModel, startSession, writeAttentionPng, writeTrainingCurvesPng } from '../node.js';
 import { trainWithProgress } from './train-progress.js';
 import { VERSION } from './version.js';
 
@@ -42,7 +37,7 @@ export interface DemoResult {
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const say = options.out ?? ((l: string) => process.stderr.write(`${l}\n`));
   const quick = options.quick ?? false;
-  const config = resolveRunConfig({
+  const config = train.resolveRunConfig({
     task: 'reverse',
     attention: 'luong-general',
     data: quick ? { trainSize: 2000, validSize: 200, testSize: 200, minLen: 3, maxLen: 10 } : {},
@@ -61,7 +56,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const lengths = quick ? [5, 7, 9] : [6, 11, 16];
   const examples: DemoExample[] = lengths.map((n) => {
     const input = word(n);
-    const t = translateText(trained, input, { beam: 1, nBest: 1, maxTokens: n + 5 });
+    const t = train.translateText(trained, input, { beam: 1, nBest: 1, maxTokens: n + 5 });
     const h = t.hypotheses[0]!;
     return {
       input, output: h.text, correct: h.text === [...input].reverse().join(''),
@@ -72,13 +67,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   for (const e of examples) say(`  ${e.input.padEnd(18)} → ${e.output.padEnd(18)} ${e.correct ? '✓' : '✗ (expected ' + [...e.input].reverse().join('') + ')'}`);
   const shown = examples[1]!;
   say('');
-  say(ansiHeatmap({ weights: shown.weights, rowLabels: shown.rowLabels, colLabels: shown.colLabels, title: `attention while reversing "${shown.input}" (rows: output, columns: input)`, color: options.color ?? 'auto' }));
+  say(viz.ansiHeatmap({ weights: shown.weights, rowLabels: shown.rowLabels, colLabels: shown.colLabels, title: `attention while reversing "${shown.input}" (rows: output, columns: input)`, color: options.color ?? 'auto' }));
   const attention = run.path('attention.png');
   await writeAttentionPng(attention, {
     weights: shown.weights, rowLabels: shown.rowLabels, colLabels: shown.colLabels,
     title: `Reversing "${shown.input}": attention`, subtitle: 'each output letter attends to the input letter it copies', yTitle: 'output', xTitle: 'input',
   });
-  const { epochs, steps, metricName } = curvesFromLog(run.metrics(), 'reverse');
+  const { epochs, steps, metricName } = train.curvesFromLog(run.metrics(), 'reverse');
   const curves = run.path('curves.png');
   await writeTrainingCurvesPng(curves, epochs, { title: 'glimpse demo: reversal with attention', steps, metricName });
   say('');

@@ -1,4 +1,4 @@
-import { GlimpseError } from '../util/errors.js';
+import { GlimpseError } from '../index.js';
 
 /** Exit codes of the command line. */
 export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130 } as const;

@@ -1,4 +1,4 @@
-import { type RunSummary, type Session, trainSession } from '../train/session.js';
+import { type RunSummary, type Session, trainSession } from '../node.js';
 import { Progress } from './progress.js';
 
 /** A metric for display: 4 decimals, 1 from 100 up. */

@@ -35,3 +35,4 @@ export {
   type EncodedInput, type GenerateOptions, type Generation, type TranslateOptions, type Translation,
 } from './use.js';
 export { curvesFromLog } from './curves.js';
+export { decodeSplit, scoreTranslations, freeRunningLoss, type DecodeSplitOptions, type TranslationScores } from './evaluate.js';

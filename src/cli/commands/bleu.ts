@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { bleuCommand, decodeUtf8, readSacrebleuLines } from '../../metrics/index.js';
-import { GlimpseError } from '../../util/errors.js';
+import { GlimpseError, metrics } from '../../index.js';
 import { runAction } from '../errors.js';
 import { int, oneOf } from '../parse.js';
 import { readStdin } from '../stdin.js';
@@ -25,7 +24,7 @@ function readFileText(path: string, what: string): string {
     const code = (e as NodeJS.ErrnoException).code;
     throw new GlimpseError(`cannot read the ${what} file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`);
   }
-  return decodeUtf8(bytes, path);
+  return metrics.decodeUtf8(bytes, path);
 }
 
 export function registerBleu(program: Command): void {
@@ -42,14 +41,14 @@ export function registerBleu(program: Command): void {
     .option('--score-only', 'print the score only (sacreBLEU -b)', false)
     .action(async (flags: BleuFlags, cmd: Command) => {
       await runAction('bleu', cmd.optsWithGlobals().verbose, async () => {
-        const refLines = readSacrebleuLines(readFileText(flags.ref, 'reference'), 'file');
+        const refLines = metrics.readSacrebleuLines(readFileText(flags.ref, 'reference'), 'file');
         let hypLines: string[];
-        if (flags.hyp) hypLines = readSacrebleuLines(readFileText(flags.hyp, 'hypothesis'), 'file');
+        if (flags.hyp) hypLines = metrics.readSacrebleuLines(readFileText(flags.hyp, 'hypothesis'), 'file');
         else {
           if (process.stdin.isTTY) throw new GlimpseError('no hypotheses: pass --hyp FILE or pipe them on standard input');
-          hypLines = readSacrebleuLines(decodeUtf8(await readStdin(), 'standard input'), 'stdin');
+          hypLines = metrics.readSacrebleuLines(metrics.decodeUtf8(await readStdin(), 'standard input'), 'stdin');
         }
-        const result = bleuCommand({
+        const result = metrics.bleuCommand({
           refLines, refName: flags.ref, hypLines, hypName: flags.hyp ?? 'stdin', hypFromStdin: !flags.hyp,
           metric: flags.metric, tokenize: flags.tokenize, lowercase: flags.lowercase, format: flags.format,
           width: flags.width, scoreOnly: flags.scoreOnly,

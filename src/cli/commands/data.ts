@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { DATASETS } from '../../data/index.js';
-import { download, importFrom } from '../../data/node.js';
-import { GlimpseError } from '../../util/errors.js';
+import { GlimpseError, data } from '../../index.js';
+import { download, importFrom } from '../../node.js';
 import { runAction } from '../errors.js';
 import { Progress } from '../progress.js';
 
@@ -11,9 +10,9 @@ interface GetFlags {
 }
 
 export function registerData(program: Command): void {
-  const data = program.command('data').description('Get the corpora the examples train on.');
-  const names = Object.keys(DATASETS);
-  data
+  const group = program.command('data').description('Get the corpora the examples train on.');
+  const names = Object.keys(data.DATASETS);
+  group
     .command('get')
     .description(`Download a corpus (${names.join(', ')}) into the cache, verify its checksums and print where it is.`)
     .argument('<name>', `dataset: ${names.join(' or ')}`)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { setBackend } from '../../backend/registry.js';
+import { setBackend } from '../../index.js';
 import { runDemo } from '../demo.js';
 import { runAction } from '../errors.js';
 

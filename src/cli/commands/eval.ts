@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { noGrad } from '../../core/grad.js';
-import { setBackend } from '../../backend/registry.js';
-import { decodeSplit, freeRunningLoss, scoreTranslations } from '../../train/evaluate.js';
-import { loadRun } from '../../train/session.js';
+import { noGrad, setBackend, train } from '../../index.js';
+import { loadRun } from '../../node.js';
 import { runAction } from '../errors.js';
 import { int, oneOf } from '../parse.js';
 import { Progress } from '../progress.js';
@@ -39,16 +37,16 @@ export function registerEval(program: Command): void {
         if (experiment.kind === 'seq2seq') {
           const { model, task } = experiment;
           const examples = task.data[flags.split];
-          metrics.ppl_free = Math.exp(freeRunningLoss(model, examples, task.options));
+          metrics.ppl_free = Math.exp(train.freeRunningLoss(model, examples, task.options));
           const refs = experiment.references?.[flags.split];
           if (refs && flags.bleu) {
             const progress = new Progress(`decoding (beam ${flags.beam})`);
             progress.start(examples.length);
-            const hyps = noGrad(() => decodeSplit(model, examples, {
+            const hyps = noGrad(() => train.decodeSplit(model, examples, {
               ...task.options, beam: flags.beam, maxTokens: flags.maxTokens, onProgress: (d) => progress.update(d),
             }));
             progress.stop();
-            const s = scoreTranslations(hyps, experiment.vocabs.tgt, refs);
+            const s = train.scoreTranslations(hyps, experiment.vocabs.tgt, refs);
             Object.assign(metrics, { bleu: s.bleu, sacrebleu: s.sacrebleu, chrf: s.chrf, beam: flags.beam, sacrebleu_signature: s.sacrebleuSignature });
           }
         }

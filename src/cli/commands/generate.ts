@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import { setBackend } from '../../backend/registry.js';
-import { generateText } from '../../train/use.js';
-import { loadTrainedModel } from '../../train/session.js';
-import { Rng } from '../../util/rng.js';
-import { GlimpseError } from '../../util/errors.js';
-import { writeAttentionPng } from '../../viz/node.js';
+import { GlimpseError, Rng, setBackend, train } from '../../index.js';
+import { loadTrainedModel, writeAttentionPng } from '../../node.js';
 import { runAction } from '../errors.js';
 import { float, int } from '../parse.js';
 
@@ -41,7 +37,7 @@ export function registerGenerate(program: Command): void {
         if (flags.visualize && trained.kind === 'lm' && !trained.model.config.attention) {
           throw new GlimpseError('--visualize needs a model with attention (train it with --model lstm-attn)');
         }
-        const g = generateText(trained, flags.prompt, {
+        const g = train.generateText(trained, flags.prompt, {
           maxTokens: flags.maxTokens, temperature: flags.temperature, topK: flags.topK, topP: flags.topP, rng: new Rng(flags.seed),
         });
         if (g.prompt.unknown.length) {

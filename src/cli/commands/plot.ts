@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { curvesFromLog } from '../../train/curves.js';
-import { RunFolder } from '../../train/run-folder.js';
-import { GlimpseError } from '../../util/errors.js';
-import { writeTrainingCurvesPng } from '../../viz/node.js';
+import { GlimpseError, train } from '../../index.js';
+import { RunFolder, writeTrainingCurvesPng } from '../../node.js';
 import { runAction } from '../errors.js';
 
 export function registerPlot(program: Command): void {
@@ -14,7 +12,7 @@ export function registerPlot(program: Command): void {
     .action(async (flags: { run: string; out?: string }, cmd: Command) => {
       await runAction('plot', cmd.optsWithGlobals().verbose, async () => {
         const run = RunFolder.open(flags.run);
-        const { epochs, steps, metricName } = curvesFromLog(run.metrics(), run.config().task);
+        const { epochs, steps, metricName } = train.curvesFromLog(run.metrics(), run.config().task);
         if (epochs.length === 0) throw new GlimpseError(`${flags.run} has no evaluations in its metrics log yet; nothing to plot`);
         const out = flags.out ?? run.path('curves.png');
         await writeTrainingCurvesPng(out, epochs, { title: `Training curves: ${run.dir.split('/').pop()}`, steps, metricName });

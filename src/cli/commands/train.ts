@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { setBackend } from '../../backend/registry.js';
-import { LM_MODELS, type RunConfig, type RunConfigInput, TASKS, resolveRunConfig } from '../../train/run-config.js';
-import { resumeSession, startSession } from '../../train/session.js';
-import { ATTENTION_KINDS } from '../../models/seq2seq.js';
-import { GlimpseError } from '../../util/errors.js';
+import { GlimpseError, models, setBackend, train } from '../../index.js';
+import { resumeSession, startSession } from '../../node.js';
 import { EXIT, runAction } from '../errors.js';
 import { fmt } from '../train-progress.js';
 import { float, int, oneOf } from '../parse.js';
@@ -19,7 +16,7 @@ interface TrainFlags {
   evalEvery?: number; target?: number; seed?: number; level?: string; bucket?: boolean; backend?: string; progress: boolean;
 }
 
-function readConfigFile(path: string): RunConfigInput {
+function readConfigFile(path: string): train.RunConfigInput {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -37,7 +34,7 @@ function readConfigFile(path: string): RunConfigInput {
   const obj = ('run' in parsed ? (parsed as { run: unknown }).run : parsed) as Record<string, unknown>;
   const known = ['task', 'modelName', 'attention', 'data', 'objective', 'model', 'train'];
   for (const k of Object.keys(obj)) if (!known.includes(k)) throw new GlimpseError(`${path}: unknown key "${k}" (known keys: ${known.join(', ')})`);
-  return obj as RunConfigInput;
+  return obj as train.RunConfigInput;
 }
 
 const set = (target: Record<string, unknown>, key: string, value: unknown): void => {
@@ -45,7 +42,7 @@ const set = (target: Record<string, unknown>, key: string, value: unknown): void
 };
 
 /** Flags over the config file over the task preset. */
-function runInput(f: TrainFlags): RunConfigInput {
+function runInput(f: TrainFlags): train.RunConfigInput {
   const base = f.config ? readConfigFile(f.config) : {};
   const task = f.task ?? base.task;
   const lm = task === 'lm';
@@ -74,7 +71,7 @@ function runInput(f: TrainFlags): RunConfigInput {
 }
 
 /** `<task>-<model>` for a language model, `<task>-<attention>` for seq2seq: reverse-luong-general. */
-function defaultName(config: RunConfig): string {
+function defaultName(config: train.RunConfig): string {
   const m = config.model;
   const variant = config.task === 'lm' ? `${m.cell}${m.attention ? '-attn' : ''}` : String(m.attention);
   return `${config.task}-${variant}`;
@@ -85,9 +82,9 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('Train a model; the run (config, vocabularies, checkpoints, metrics log) goes to runs/<name>/.')
-    .option('--task <name>', `what to learn: ${TASKS.join(', ')}`, oneOf(TASKS), 'reverse')
-    .option('--model <name>', `language model (task lm): ${LM_MODELS.join(', ')}`, oneOf(LM_MODELS))
-    .option('--attention <name>', `seq2seq attention: ${ATTENTION_KINDS.join(', ')} (default: bahdanau for translate, luong-general for synthetic tasks)`, oneOf(ATTENTION_KINDS))
+    .option('--task <name>', `what to learn: ${train.TASKS.join(', ')}`, oneOf(train.TASKS), 'reverse')
+    .option('--model <name>', `language model (task lm): ${train.LM_MODELS.join(', ')}`, oneOf(train.LM_MODELS))
+    .option('--attention <name>', `seq2seq attention: ${models.ATTENTION_KINDS.join(', ')} (default: bahdanau for translate, luong-general for synthetic tasks)`, oneOf(models.ATTENTION_KINDS))
     .option('--data <name|path>', 'dataset name (tinyshakespeare, multi30k) or path (lm: text file; translate: folder of train/val/test.<lang> files)')
     .option('--config <file>', 'JSON run config ({task, modelName, attention, data, model, train, objective}); flags override it')
     .option('--name <name>', 'run name (default: <task>-<model or attention>; -2, -3… when taken)')
@@ -143,7 +140,7 @@ Examples:
         if (flags.resume) session = resumeSession(flags.resume);
         else {
           const input = runInput(flags);
-          const config = resolveRunConfig(input);
+          const config = train.resolveRunConfig(input);
           session = startSession(config, { runsDir: flags.runs, name: flags.name ?? defaultName(config), version: VERSION });
         }
         const { run, trainer, experiment } = session;

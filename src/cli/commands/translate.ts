@@ -1,10 +1,7 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { setBackend } from '../../backend/registry.js';
-import { type Translation, translateText } from '../../train/use.js';
-import { loadTrainedModel } from '../../train/session.js';
-import { GlimpseError } from '../../util/errors.js';
-import { writeAttentionPng } from '../../viz/node.js';
+import { GlimpseError, setBackend, train } from '../../index.js';
+import { loadTrainedModel, writeAttentionPng } from '../../node.js';
 import { runAction } from '../errors.js';
 import { int } from '../parse.js';
 import { stdinLines } from '../stdin.js';
@@ -49,7 +46,7 @@ export function registerTranslate(program: Command): void {
         const several = !fromArgs || sentences.length > 1;
         let count = 0;
         const handle = async (line: string): Promise<void> => {
-          const t = translateText(trained, line, { beam: flags.beam, nBest: flags.nBest, maxTokens: flags.maxTokens });
+          const t = train.translateText(trained, line, { beam: flags.beam, nBest: flags.nBest, maxTokens: flags.maxTokens });
           for (const h of t.hypotheses) process.stdout.write(flags.scores || flags.nBest > 1 ? `${h.score.toFixed(4)}\t${h.text}\n` : `${h.text}\n`);
           if (flags.visualize) await draw(t, pictureName(flags.visualize, count, several), line);
           count++;
@@ -61,7 +58,7 @@ export function registerTranslate(program: Command): void {
     });
 }
 
-async function draw(t: Translation, file: string, line: string): Promise<void> {
+async function draw(t: train.Translation, file: string, line: string): Promise<void> {
   const best = t.hypotheses[0]!;
   const rows = best.finished ? [...best.words, '<eos>'] : best.words;
   await writeAttentionPng(file, {
