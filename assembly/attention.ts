@@ -20,10 +20,10 @@ namespace Causal {
   export const K_FROM = 3;
 }
 
-/** C (m × n, overwritten) = op(A)·op(B) on one thread, skipping what the causal mask zeroes. */
+/** C (m × n) (+)= op(A)·op(B) on one thread, skipping what the causal mask zeroes. */
 function product(
   m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32,
-  c: usize, ldc: i32, causal: i32, scratch: usize,
+  c: usize, ldc: i32, causal: i32, scratch: usize, accumulate: bool = false,
 ): void {
   const mc = causal == Causal.NONE ? SERIAL_MC : CAUSAL_ROWS;
   for (let i0 = 0; i0 < m; i0 += mc) {
@@ -38,7 +38,7 @@ function product(
     const ak = a + <usize>(k0 * csA) * 4;
     const bk = b + <usize>(k0 * rsB) * 4;
     for (let j0 = 0; j0 < nn; j0 += SERIAL_NC) {
-      gemmBlock(ak, rsA, csA, bk, rsB, csB, false, n, c, ldc, i0, rows, j0, min(SERIAL_NC, nn - j0), k1 - k0, SERIAL_KC, false, scratch, SERIAL_MC, SERIAL_NC);
+      gemmBlock(ak, rsA, csA, bk, rsB, csB, false, n, c, ldc, i0, rows, j0, min(SERIAL_NC, nn - j0), k1 - k0, SERIAL_KC, accumulate, scratch, SERIAL_MC, SERIAL_NC);
     }
   }
 }
@@ -114,8 +114,8 @@ export function sdpa_bwd_chunk(desc: usize, z: i32, tid: i32): void {
   const gK = ptr(desc, 7);
   const gV = ptr(desc, 8);
   const from = causal ? Causal.K_FROM : Causal.NONE;
-  // dV = Pᵀ·dO
-  if (gV) product(tk, dv, tq, p, 1, tk, gOut, dv, 1, at(gV, z * tk * dv), dv, from, scratch);
+  // dV += Pᵀ·dO (the gradients accumulate)
+  if (gV) product(tk, dv, tq, p, 1, tk, gOut, dv, 1, at(gV, z * tk * dv), dv, from, scratch, true);
   if (!gQ && !gK) return;
   // dP = dO·Vᵀ (+ dWeights);  dS = P ⊙ (dP − rowsum(dP ⊙ P)) · scale
   product(tq, tk, dv, gOut, dv, 1, v, 1, dv, dS, tk, causal ? Causal.COLS : Causal.NONE, scratch);
@@ -153,7 +153,7 @@ export function sdpa_bwd_chunk(desc: usize, z: i32, tid: i32): void {
     for (; j < lim; j++) store<f32>(at(row, j), load<f32>(at(prow, j)) * (load<f32>(at(row, j)) - s) * scale);
     if (lim < tk) memory.fill(at(row, lim), 0, <usize>(tk - lim) << 2);
   }
-  // dQ = dS·K;  dK = dSᵀ·Q
-  if (gQ) product(tq, d, tk, dS, tk, 1, k, d, 1, at(gQ, z * tq * d), d, causal ? Causal.K_BELOW : Causal.NONE, scratch);
-  if (gK) product(tk, d, tq, dS, 1, tk, q, d, 1, at(gK, z * tk * d), d, from, scratch);
+  // dQ += dS·K;  dK += dSᵀ·Q
+  if (gQ) product(tq, d, tk, dS, tk, 1, k, d, 1, at(gQ, z * tq * d), d, causal ? Causal.K_BELOW : Causal.NONE, scratch, true);
+  if (gK) product(tk, d, tq, dS, 1, tk, q, d, 1, at(gK, z * tk * d), d, from, scratch, true);
 }
