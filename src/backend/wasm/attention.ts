@@ -23,7 +23,8 @@ export function sdpaForward(
   ar.reset();
   const pq = ar.put(q.subarray(0, bh * tq * d));
   const pk = ar.put(k.subarray(0, bh * tk * d));
-  const pv = ar.put(v.subarray(0, bh * tk * dv));
+  // Keys that are also the values (Luong attention over the encoder states) go in once.
+  const pv = v === k && d === dv ? pk : ar.put(v.subarray(0, bh * tk * dv));
   const pkpm = keyPadding ? ar.put(keyPadding.subarray(0, (p.heads > 0 ? bh / p.heads : 0) * tk)) : 0;
   const pam = attnMask ? ar.put(attnMask.subarray(0, tq * tk)) : 0;
   const po = ar.allocF32(bh * tq * dv);
@@ -47,7 +48,8 @@ export function sdpaBackward(
   ar.reset();
   const pq = ar.put(q.subarray(0, bh * tq * d));
   const pk = ar.put(k.subarray(0, bh * tk * d));
-  const pv = ar.put(v.subarray(0, bh * tk * dv));
+  // Keys that are also the values (Luong attention over the encoder states) go in once.
+  const pv = v === k && d === dv ? pk : ar.put(v.subarray(0, bh * tk * dv));
   const pw = ar.put(weights.subarray(0, bh * tq * tk));
   const pgo = ar.put(gOut.subarray(0, bh * tq * dv));
   const pgw = gWeights ? ar.put(gWeights.subarray(0, bh * tq * tk)) : 0;
