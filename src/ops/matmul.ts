@@ -52,7 +52,10 @@ export function matmul(a: Tensor, b: Tensor, options: { transposeB?: boolean } =
   const strideB = shared(bBatch) && batch > 1 ? 0 : k * n;
   const out = empty(a.dtype, [...batchShape, m, n]);
   const kern = kernels(fdata(a));
-  kern.gemm(gemmParams({ batch, m, n, k, transB: tB, strideA, strideB, strideC: m * n }), fdata(A), fdata(B), fdata(out));
+  // A batch of A's against one shared B is one product with batch·m rows (x [B, T, K] @ W [K, N]).
+  const fold = strideB === 0 && strideA !== 0;
+  if (fold) kern.gemm(gemmParams({ m: batch * m, n, k, transB: tB }), fdata(A), fdata(B), fdata(out));
+  else kern.gemm(gemmParams({ batch, m, n, k, transB: tB, strideA, strideB, strideC: m * n }), fdata(A), fdata(B), fdata(out));
   record('matmul', [A, B], [out], ([g]) => {
     const gd = fdata(g!);
     // Both gradients accumulate into the engine's sums (or a parameter's .grad) when they can.
@@ -65,6 +68,8 @@ export function matmul(a: Tensor, b: Tensor, options: { transposeB?: boolean } =
         for (let i = 0; i < batch; i++) {
           kern.gemm(gemmParams({ m, n: k, k: n, transB: !tB, accumulate: true }), gd.subarray(i * m * n), fdata(B).subarray(i * strideB), gA.data);
         }
+      } else if (fold) {
+        kern.gemm(gemmParams({ m: batch * m, n: k, k: n, transB: !tB, accumulate: true }), gd, fdata(B), gA.data);
       } else {
         kern.gemm(gemmParams({ batch, m, n: k, k: n, transB: !tB, strideA: m * n, strideB, strideC: m * k, accumulate: true }), gd, fdata(B), gA.data);
       }
