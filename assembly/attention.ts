@@ -8,6 +8,8 @@ import { softmaxRow } from './softmax';
 
 /** Rows per block of a causal product: small, so little of the masked triangle is computed. */
 const CAUSAL_ROWS: i32 = 32;
+/** Up to this many queries a problem skips the GEMM (a decoder step: packing costs more than the products). */
+const FEW_QUERIES: i32 = 4;
 
 /** Which part of a causal product can be nonzero for row block [i0, i0+rows) (j ≤ i lives there). */
 namespace Causal {
@@ -20,10 +22,10 @@ namespace Causal {
   export const K_FROM = 3;
 }
 
-/** C (m × n, overwritten) = op(A)·op(B) on one thread, skipping what the causal mask zeroes. */
+/** C (m × n) (+)= op(A)·op(B) on one thread, skipping what the causal mask zeroes. */
 function product(
   m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32,
-  c: usize, ldc: i32, causal: i32, scratch: usize,
+  c: usize, ldc: i32, causal: i32, scratch: usize, accumulate: bool = false,
 ): void {
   const mc = causal == Causal.NONE ? SERIAL_MC : CAUSAL_ROWS;
   for (let i0 = 0; i0 < m; i0 += mc) {
@@ -38,7 +40,7 @@ function product(
     const ak = a + <usize>(k0 * csA) * 4;
     const bk = b + <usize>(k0 * rsB) * 4;
     for (let j0 = 0; j0 < nn; j0 += SERIAL_NC) {
-      gemmBlock(ak, rsA, csA, bk, rsB, csB, false, n, c, ldc, i0, rows, j0, min(SERIAL_NC, nn - j0), k1 - k0, SERIAL_KC, false, scratch, SERIAL_MC, SERIAL_NC);
+      gemmBlock(ak, rsA, csA, bk, rsB, csB, false, n, c, ldc, i0, rows, j0, min(SERIAL_NC, nn - j0), k1 - k0, SERIAL_KC, accumulate, scratch, SERIAL_MC, SERIAL_NC);
     }
   }
 }
@@ -46,6 +48,78 @@ function product(
 /** Columns of row i that can be nonzero: all, or j ≤ i under the causal mask. */
 @inline function rowLimit(causal: bool, i: i32, tk: i32): i32 {
   return causal ? min(tk, i + 1) : tk;
+}
+
+/** Σ a[i]·b[i] over n floats. */
+function dot(a: usize, b: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i))));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(at(a, i + 4)), v128.load(at(b, i + 4))));
+  }
+  for (; i + 4 <= n; i += 4) s0 = f32x4.add(s0, f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i))));
+  const s = f32x4.add(s0, s1);
+  let r: f32 = (f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1)) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+  for (; i < n; i++) r += load<f32>(at(a, i)) * load<f32>(at(b, i));
+  return r;
+}
+
+/** y[0:n] += alpha·x[0:n]. */
+function axpy(alpha: f32, x: usize, y: usize, n: i32): void {
+  const av = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(y, i), f32x4.add(v128.load(at(y, i)), f32x4.mul(av, v128.load(at(x, i)))));
+  for (; i < n; i++) store<f32>(at(y, i), load<f32>(at(y, i)) + alpha * load<f32>(at(x, i)));
+}
+
+/** Forward of one problem with few queries: each score a dot product, each output row a sum of axpys. */
+function fewQueriesForward(
+  tq: i32, tk: i32, d: i32, dv: i32, scale: f32, causal: bool, q: usize, k: usize, v: usize, pad: usize, am: usize,
+  out: usize, w: usize,
+): void {
+  for (let i = 0; i < tq; i++) {
+    const row = at(w, i * tk);
+    const qi = at(q, i * d);
+    const oi = at(out, i * dv);
+    const lim = rowLimit(causal, i, tk);
+    for (let j = 0; j < lim; j++) {
+      const masked = (pad && load<u8>(pad + <usize>j)) || (am && load<u8>(am + <usize>(i * tk + j)));
+      store<f32>(at(row, j), masked ? -Infinity : dot(qi, at(k, j * d), d) * scale);
+    }
+    softmaxRow(row, row, lim, false);
+    if (lim < tk) memory.fill(at(row, lim), 0, <usize>(tk - lim) << 2);
+    memory.fill(oi, 0, <usize>dv << 2);
+    for (let j = 0; j < lim; j++) axpy(load<f32>(at(row, j)), at(v, j * dv), oi, dv);
+  }
+}
+
+/** Backward of one problem with few queries, accumulating into gQ, gK, gV (0 when not wanted). */
+function fewQueriesBackward(
+  tq: i32, tk: i32, d: i32, dv: i32, scale: f32, causal: bool, q: usize, k: usize, v: usize, p: usize, gOut: usize,
+  gw: usize, gQ: usize, gK: usize, gV: usize, dS: usize,
+): void {
+  for (let i = 0; i < tq; i++) {
+    const pr = at(p, i * tk);
+    const go = at(gOut, i * dv);
+    const lim = rowLimit(causal, i, tk);
+    // dV_j += P_ij · dO_i
+    if (gV) for (let j = 0; j < lim; j++) axpy(load<f32>(at(pr, j)), go, at(gV, j * dv), dv);
+    if (!gQ && !gK) continue;
+    // dP_ij = dO_i·V_j (+ dWeights);  dS = P ⊙ (dP − Σ dP ⊙ P)·scale
+    let s: f32 = 0;
+    for (let j = 0; j < lim; j++) {
+      let dp = dot(go, at(v, j * dv), dv);
+      if (gw) dp += load<f32>(at(gw, i * tk + j));
+      store<f32>(at(dS, j), dp);
+      s += dp * load<f32>(at(pr, j));
+    }
+    for (let j = 0; j < lim; j++) store<f32>(at(dS, j), load<f32>(at(pr, j)) * (load<f32>(at(dS, j)) - s) * scale);
+    // dQ_i += Σ_j dS_ij K_j;  dK_j += dS_ij Q_i
+    if (gQ) for (let j = 0; j < lim; j++) axpy(load<f32>(at(dS, j)), at(k, j * d), at(gQ, i * d), d);
+    if (gK) for (let j = 0; j < lim; j++) axpy(load<f32>(at(dS, j)), at(q, i * d), at(gK, j * d), d);
+  }
 }
 
 /** row[0:n] *= s. */
@@ -74,6 +148,10 @@ export function sdpa_fwd_chunk(desc: usize, z: i32, tid: i32): void {
   const out = at(ptr(desc, 5), z * tq * dv);
   const w = at(ptr(desc, 6), z * tq * tk);
   const pad = kpm ? kpm + <usize>((z / heads) * tk) : 0;
+  if (tq <= FEW_QUERIES) {
+    fewQueriesForward(tq, tk, d, dv, scale, causal, q, k, v, pad, am, out, w);
+    return;
+  }
   const mode = causal ? Causal.COLS : Causal.NONE;
   // S = Q·Kᵀ
   product(tq, tk, d, q, d, 1, k, 1, d, w, tk, mode, scratch);
@@ -113,9 +191,14 @@ export function sdpa_bwd_chunk(desc: usize, z: i32, tid: i32): void {
   const gQ = ptr(desc, 6);
   const gK = ptr(desc, 7);
   const gV = ptr(desc, 8);
+  if (tq <= FEW_QUERIES) {
+    fewQueriesBackward(tq, tk, d, dv, scale, causal, q, k, v, p, gOut, gW ? at(gW, z * tq * tk) : 0,
+      gQ ? at(gQ, z * tq * d) : 0, gK ? at(gK, z * tk * d) : 0, gV ? at(gV, z * tk * dv) : 0, dS);
+    return;
+  }
   const from = causal ? Causal.K_FROM : Causal.NONE;
-  // dV = Pᵀ·dO
-  if (gV) product(tk, dv, tq, p, 1, tk, gOut, dv, 1, at(gV, z * tk * dv), dv, from, scratch);
+  // dV += Pᵀ·dO (the gradients accumulate)
+  if (gV) product(tk, dv, tq, p, 1, tk, gOut, dv, 1, at(gV, z * tk * dv), dv, from, scratch, true);
   if (!gQ && !gK) return;
   // dP = dO·Vᵀ (+ dWeights);  dS = P ⊙ (dP − rowsum(dP ⊙ P)) · scale
   product(tq, tk, dv, gOut, dv, 1, v, 1, dv, dS, tk, causal ? Causal.COLS : Causal.NONE, scratch);
@@ -153,7 +236,7 @@ export function sdpa_bwd_chunk(desc: usize, z: i32, tid: i32): void {
     for (; j < lim; j++) store<f32>(at(row, j), load<f32>(at(prow, j)) * (load<f32>(at(row, j)) - s) * scale);
     if (lim < tk) memory.fill(at(row, lim), 0, <usize>(tk - lim) << 2);
   }
-  // dQ = dS·K;  dK = dSᵀ·Q
-  if (gQ) product(tq, d, tk, dS, tk, 1, k, d, 1, at(gQ, z * tq * d), d, causal ? Causal.K_BELOW : Causal.NONE, scratch);
-  if (gK) product(tk, d, tq, dS, 1, tk, q, d, 1, at(gK, z * tk * d), d, from, scratch);
+  // dQ += dS·K;  dK += dSᵀ·Q
+  if (gQ) product(tq, d, tk, dS, tk, 1, k, d, 1, at(gQ, z * tq * d), d, causal ? Causal.K_BELOW : Causal.NONE, scratch, true);
+  if (gK) product(tk, d, tq, dS, 1, tk, q, d, 1, at(gK, z * tk * d), d, from, scratch, true);
 }

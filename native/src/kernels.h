@@ -90,6 +90,7 @@ struct SdpaDims {
 };
 void sdpaForward(const SdpaDims& p, const float* q, const float* k, const float* v, const uint8_t* keyPadding,
                  const uint8_t* attnMask, float* out, float* weights);
+/** gQ, gK, gV (each may be null) are accumulated (+=). */
 void sdpaBackward(const SdpaDims& p, const float* q, const float* k, const float* v, const float* weights,
                   const float* gOut, const float* gWeights, float* gQ, float* gK, float* gV);
 

@@ -24,23 +24,34 @@ namespace {
 // costs ~40 µs on a VM, more than many kernels take), short enough to give the core back soon.
 constexpr auto kSpin = std::chrono::microseconds(1000);
 
+/** One job: fn(ctx, t) for t < tasks. Two slots, alternating by job number (see Pool::claim). */
+struct Job {
+  std::atomic<TaskFn> fn{nullptr};
+  std::atomic<void*> ctx{nullptr};
+  std::atomic<int> tasks{0};
+};
+
 struct Pool {
   std::mutex busy;  // one job at a time (several JS threads may share the addon)
   std::vector<std::thread> workers;
+  // Job number: workers wait for it to change.
   std::atomic<unsigned> generation{0};
   std::atomic<bool> stop{false};
-  std::atomic<int> next{0};
-  std::atomic<int> pending{0};
+  // (job number << 32) | next task. Tasks are claimed with a compare-exchange, so a worker that
+  // wakes late (it lost its core) can never take a task of another job, and the caller never
+  // waits for a worker that took none: it runs every task nobody claimed itself.
+  std::atomic<uint64_t> claim{0};
+  // Job j's descriptor lives in jobs[j & 1]: while claim still names job j, nothing rewrites it
+  // (job j + 2 starts only after job j + 1 has been published, which moves claim on).
+  Job jobs[2];
+  std::atomic<int> done{0};  // tasks of the current job finished
   std::atomic<int> sleepers{0};
   std::mutex sleepMutex;  // guards the sleep/wake hand-over only
   std::condition_variable wake;
-  // The caller may sleep while the last workers finish (see parallelFor).
+  // The caller may sleep while a worker finishes the last claimed task (see parallelFor).
   std::atomic<bool> callerWaiting{false};
   std::mutex doneMutex;
-  std::condition_variable done;
-  TaskFn fn = nullptr;
-  void* ctx = nullptr;
-  int tasks = 0;
+  std::condition_variable doneCv;
 };
 
 Pool& pool() {
@@ -53,12 +64,28 @@ Pool& pool() {
 thread_local bool insideTask = false;
 int threadsWanted = 1;
 
-void drain(Pool& p) {
+/** Claims and runs tasks of the published job until none is left; returns how many it ran. */
+int drain(Pool& p, bool caller) {
+  int ran = 0;
+  uint64_t c = p.claim.load(std::memory_order_acquire);
   for (;;) {
-    const int t = p.next.fetch_add(1, std::memory_order_relaxed);
-    if (t >= p.tasks) break;
-    p.fn(p.ctx, t);
+    const unsigned job = static_cast<unsigned>(c >> 32);
+    const int index = static_cast<int>(c & 0xffffffffu);
+    const Job& j = p.jobs[job & 1];
+    const int tasks = j.tasks.load(std::memory_order_relaxed);
+    if (index >= tasks) break;
+    if (!p.claim.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+    // The claim succeeded, so job `job` is still running (its caller waits for this task).
+    j.fn.load(std::memory_order_relaxed)(j.ctx.load(std::memory_order_relaxed), index);
+    ran++;
+    if (p.done.fetch_add(1, std::memory_order_acq_rel) + 1 == tasks && !caller &&
+        p.callerWaiting.load(std::memory_order_seq_cst)) {
+      { std::lock_guard<std::mutex> lock(p.doneMutex); }
+      p.doneCv.notify_one();
+    }
+    c = p.claim.load(std::memory_order_acquire);
   }
+  return ran;
 }
 
 void workerLoop(Pool* p, unsigned seen) {
@@ -80,15 +107,8 @@ void workerLoop(Pool* p, unsigned seen) {
       }
     }
     seen = g;
-    if (p->stop.load(std::memory_order_acquire)) {
-      p->pending.fetch_sub(1, std::memory_order_release);
-      return;
-    }
-    drain(*p);
-    if (p->pending.fetch_sub(1, std::memory_order_seq_cst) == 1 && p->callerWaiting.load(std::memory_order_seq_cst)) {
-      { std::lock_guard<std::mutex> lock(p->doneMutex); }
-      p->done.notify_one();
-    }
+    if (p->stop.load(std::memory_order_acquire)) return;
+    drain(*p, false);
   }
 }
 
@@ -105,7 +125,6 @@ void wakeAll(Pool& p) {
 void stopWorkers(Pool& p) {
   if (p.workers.empty()) return;
   p.stop.store(true, std::memory_order_release);
-  p.pending.store(static_cast<int>(p.workers.size()), std::memory_order_relaxed);
   wakeAll(p);
   for (auto& w : p.workers) w.join();
   p.workers.clear();
@@ -138,25 +157,28 @@ void parallelFor(int tasks, TaskFn fn, void* ctx) {
     for (int t = 0; t < tasks; t++) fn(ctx, t);
     return;
   }
-  p.fn = fn;
-  p.ctx = ctx;
-  p.tasks = tasks;
-  p.next.store(0, std::memory_order_relaxed);
-  p.pending.store(static_cast<int>(p.workers.size()), std::memory_order_relaxed);
+  // Publish: the descriptor first, then the claim word (release), then the wake-up.
+  const unsigned job = static_cast<unsigned>(p.claim.load(std::memory_order_relaxed) >> 32) + 1;
+  Job& j = p.jobs[job & 1];
+  j.fn.store(fn, std::memory_order_relaxed);
+  j.ctx.store(ctx, std::memory_order_relaxed);
+  j.tasks.store(tasks, std::memory_order_relaxed);
+  p.done.store(0, std::memory_order_relaxed);
+  p.claim.store(static_cast<uint64_t>(job) << 32, std::memory_order_release);
   wakeAll(p);
   insideTask = true;
-  drain(p);
+  drain(p, true);
   insideTask = false;
-  // Wait for the workers: spin briefly (the usual case: they finish together), then sleep, so a
-  // worker that lost its core to another process can be moved onto ours.
-  for (int spins = 0; p.pending.load(std::memory_order_acquire) > 0; spins++) {
+  // Wait for the tasks workers claimed: spin briefly (the usual case: they finish together),
+  // then sleep, so a worker that lost its core can be moved onto ours.
+  for (int spins = 0; p.done.load(std::memory_order_acquire) < tasks; spins++) {
     if (spins < 4000) {
       GLIMPSE_PAUSE();
       continue;
     }
     std::unique_lock<std::mutex> lock(p.doneMutex);
     p.callerWaiting.store(true, std::memory_order_seq_cst);
-    while (p.pending.load(std::memory_order_seq_cst) > 0) p.done.wait_for(lock, std::chrono::milliseconds(1));
+    while (p.done.load(std::memory_order_seq_cst) < tasks) p.doneCv.wait_for(lock, std::chrono::milliseconds(1));
     p.callerWaiting.store(false, std::memory_order_relaxed);
   }
 }

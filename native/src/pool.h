@@ -1,5 +1,7 @@
 // A small persistent thread pool: the calling thread plus (threads − 1) workers that spin briefly
-// between jobs (kernel calls come in quick bursts, e.g. one per RNN step) and then sleep.
+// between jobs (kernel calls come in quick bursts, e.g. one per RNN step) and then sleep. Tasks
+// are claimed one at a time; the caller runs whatever no worker claimed, so a worker that lost
+// its core to another process (or to V8's GC threads) delays nothing but its own claimed task.
 #pragma once
 
 namespace glimpse {

@@ -34,7 +34,7 @@ template <class F>
 void overRows(int B, double flopsPerRow, const F& body) {
   const int T = threadCount();
   int parts = 1;
-  if (T > 1 && B >= 8 && flopsPerRow * B >= 16e6) parts = B / 4 < T ? B / 4 : T;
+  if (T > 1 && B >= 8 && flopsPerRow * B >= 2e6) parts = B / 4 < T ? B / 4 : T;  // (as kParallelFlops)
   if (parts <= 1) {
     body(0, B);
     return;

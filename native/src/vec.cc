@@ -55,6 +55,18 @@ double sumSquaresG(const float* x, long n) {
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
+float dotG(const float* a, const float* b, long n) {
+  float s[4] = {0, 0, 0, 0};
+  long i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int j = 0; j < 4; j++) s[j] += a[i + j] * b[i + j];
+  for (; i < n; i++) s[0] += a[i] * b[i];
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+void axpyG(float alpha, const float* x, float* y, long n) {
+  for (long i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
 const VecMath* active = nullptr;
 
 const VecMath& forIsa(Isa isa) {
@@ -68,7 +80,7 @@ const VecMath& forIsa(Isa isa) {
 }  // namespace
 
 const VecMath& vecMathGeneric() {
-  static const VecMath v{expG, sigmoidG, tanhG, expShiftSumG, scaleMaxG, scaleG, maxG, sumSquaresG};
+  static const VecMath v{expG, sigmoidG, tanhG, expShiftSumG, scaleMaxG, scaleG, maxG, sumSquaresG, dotG, axpyG};
   return v;
 }
 

@@ -21,6 +21,10 @@ struct VecMath {
   float (*max)(const float* x, long n);
   /** Σ x² accumulated in float64. */
   double (*sumSquares)(const float* x, long n);
+  /** Σ a·b (float accumulators; the small products of attention with one or a few queries). */
+  float (*dot)(const float* a, const float* b, long n);
+  /** y += alpha·x. */
+  void (*axpy)(float alpha, const float* x, float* y, long n);
 };
 
 const VecMath& vecMath();

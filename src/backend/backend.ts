@@ -266,7 +266,11 @@ export interface Backend {
     p: SdpaParams, q: FloatArray, k: FloatArray, v: FloatArray,
     keyPadding: Uint8Array | null, attnMask: Uint8Array | null, out: FloatArray, weights: FloatArray,
   ): void;
-  /** gQ, gK, gV (written when given) from the saved weights, gOut and optionally gWeights. */
+  /**
+   * gQ, gK, gV from the saved weights, gOut and optionally gWeights, each accumulated (+=) when
+   * given: a decoder attending to the same keys at every step sums their gradient in one buffer.
+   * Two of them may be the same array (keys that are also the values): both sums go into it.
+   */
   sdpaBackward(
     p: SdpaParams, q: FloatArray, k: FloatArray, v: FloatArray, weights: FloatArray,
     gOut: FloatArray, gWeights: FloatArray | null,

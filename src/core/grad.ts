@@ -80,6 +80,15 @@ function kernelsFor(data: FloatArray) {
   return data instanceof Float64Array ? refBackend : getBackend();
 }
 
+/** The running gradient sums of the backward pass in progress (see {@link gradSink}). */
+interface BackwardRun {
+  pending: Map<GradNode, (Tensor | null)[]>;
+  /** Sums the engine created and may add to in place; a sum leaves the set when it is handed on. */
+  owned: Set<Tensor>;
+}
+
+let activeRun: BackwardRun | null = null;
+
 /**
  * Sums gradients arriving at one output slot. A gradient handed over by a backward function may
  * share its data with another tensor (add passes its input gradient through, reshape is a
@@ -132,6 +141,38 @@ export function leafGradBuffer(t: Tensor): FloatArray | null {
   return t.grad.data as FloatArray;
 }
 
+/**
+ * Inside a backward function: the buffer that sums the gradient of input `t` (a leaf's `.grad`,
+ * or the engine's running sum for an intermediate tensor), for the function to put its
+ * contribution there itself and return null for that input. A tensor read at every step of an
+ * unrolled loop (encoder memory, the embedded target sequence) then sums its gradients in one
+ * buffer instead of one new tensor and one addition per step.
+ * - `add`: the buffer to add into (zeros when nothing arrived yet).
+ * - `write`: a zero buffer the caller overwrites, only while nothing has arrived yet; null
+ *   otherwise (the caller then returns its gradient as usual).
+ * Null when `t` needs no gradient or no backward pass is running.
+ */
+export function gradSink(t: Tensor, mode: 'add' | 'write'): FloatArray | null {
+  if (!t.requiresGrad) return null;
+  const node = t.gradNode;
+  if (!node) return mode === 'add' || t.grad === null ? leafGradBuffer(t) : null;
+  const run = activeRun;
+  if (!run) return null;
+  let slots = run.pending.get(node);
+  if (!slots) {
+    slots = new Array<Tensor | null>(node.nOutputs).fill(null);
+    run.pending.set(node, slots);
+  }
+  const prev = slots[t.outputIndex];
+  if (prev && mode === 'write') return null;
+  if (prev && run.owned.has(prev)) return prev.data as FloatArray;
+  const data = prev ? (prev.data as FloatArray).slice() : t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size);
+  const sum = new Tensor(data, t.shape);
+  run.owned.add(sum);
+  slots[t.outputIndex] = sum;
+  return data;
+}
+
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   if (leaf.grad === null) {
     leaf.grad = new Tensor((g.data as FloatArray).slice(), leaf.shape);
@@ -180,38 +221,47 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, retainGraph:
   const pending = new Map<GradNode, (Tensor | null)[]>();
   const owned = new Set<Tensor>();
   pending.set(rootNode, Array.from({ length: rootNode.nOutputs }, (_, i) => (i === root.outputIndex ? g : null)));
-  noGrad(() => {
-    for (let k = order.length - 1; k >= 0; k--) {
-      const node = order[k]!;
-      const outGrads = pending.get(node);
-      pending.delete(node);
-      if (outGrads && outGrads.some((x) => x !== null)) {
-        const inGrads = node.backwardFn!(outGrads);
-        node.inputs.forEach((input, i) => {
-          const gi = inGrads[i];
-          if (!input || !gi) return;
-          if (!sameShape(gi.shape, input.shape)) {
-            throw new GlimpseError(`internal: backward of '${node.op}' gave a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(input.shape)}`);
-          }
-          const parent = input.gradNode;
-          if (!parent) {
-            accumulateLeaf(input, gi);
-            return;
-          }
-          let slots = pending.get(parent);
-          if (!slots) {
-            slots = new Array<Tensor | null>(parent.nOutputs).fill(null);
-            pending.set(parent, slots);
-          }
-          const prev = slots[input.outputIndex];
-          slots[input.outputIndex] = prev ? accumulate(prev, gi, owned) : gi;
-        });
+  const outer = activeRun;
+  activeRun = { pending, owned };
+  try {
+    noGrad(() => {
+      for (let k = order.length - 1; k >= 0; k--) {
+        const node = order[k]!;
+        const outGrads = pending.get(node);
+        pending.delete(node);
+        if (outGrads && outGrads.some((x) => x !== null)) {
+          // Handed on: a backward function may pass a gradient through to an input (add, views),
+          // so the engine must not add to these buffers in place any more.
+          for (const x of outGrads) if (x) owned.delete(x);
+          const inGrads = node.backwardFn!(outGrads);
+          node.inputs.forEach((input, i) => {
+            const gi = inGrads[i];
+            if (!input || !gi) return;
+            if (!sameShape(gi.shape, input.shape)) {
+              throw new GlimpseError(`internal: backward of '${node.op}' gave a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(input.shape)}`);
+            }
+            const parent = input.gradNode;
+            if (!parent) {
+              accumulateLeaf(input, gi);
+              return;
+            }
+            let slots = pending.get(parent);
+            if (!slots) {
+              slots = new Array<Tensor | null>(parent.nOutputs).fill(null);
+              pending.set(parent, slots);
+            }
+            const prev = slots[input.outputIndex];
+            slots[input.outputIndex] = prev ? accumulate(prev, gi, owned) : gi;
+          });
+        }
+        if (!retainGraph) {
+          // Release what the closure saved: the finished graph's memory can be collected.
+          node.backwardFn = null;
+          node.inputs = [];
+        }
       }
-      if (!retainGraph) {
-        // Release what the closure saved: the finished graph's memory can be collected.
-        node.backwardFn = null;
-        node.inputs = [];
-      }
-    }
-  });
+    });
+  } finally {
+    activeRun = outer;
+  }
 }

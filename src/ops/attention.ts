@@ -3,7 +3,7 @@ import { record } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
 import { GlimpseError } from '../util/errors.js';
 import { shapeStr, sizeOf } from '../util/shape.js';
-import { empty, fdata, kernels, requireDtype, requireFloat } from './util.js';
+import { empty, fdata, gradToAdd, kernels, requireDtype, requireFloat } from './util.js';
 
 export interface SdpaOptions {
   /** Exclude key j > query i (decoder self-attention). */
@@ -64,12 +64,13 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
   const kern = kernels(q.data);
   kern.sdpaForward(p, fdata(q), fdata(k), fdata(v), kpm ? (kpm.data as Uint8Array) : null, am ? (am.data as Uint8Array) : null, fdata(output), fdata(weights));
   record(op, [q, k, v], [output, weights], ([gOut, gW]) => {
-    const gq = q.requiresGrad ? empty(q.dtype, q.shape) : null;
-    const gk = k.requiresGrad ? empty(q.dtype, k.shape) : null;
-    const gv = v.requiresGrad ? empty(q.dtype, v.shape) : null;
+    // The kernel accumulates: keys and values read at every decoder step sum their gradients in place.
+    const gq = gradToAdd(q);
+    const gk = gradToAdd(k);
+    const gv = gradToAdd(v);
     const go = gOut ?? empty(q.dtype, output.shape);
-    kern.sdpaBackward(p, fdata(q), fdata(k), fdata(v), fdata(weights), fdata(go), gW ? fdata(gW) : null, gq && fdata(gq), gk && fdata(gk), gv && fdata(gv));
-    return [gq, gk, gv];
+    kern.sdpaBackward(p, fdata(q), fdata(k), fdata(v), fdata(weights), fdata(go), gW ? fdata(gW) : null, gq && gq.data, gk && gk.data, gv && gv.data);
+    return [gq && gq.result, gk && gk.result, gv && gv.result];
   });
   return { output, weights };
 }

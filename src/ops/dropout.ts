@@ -2,7 +2,7 @@ import { record } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
 import { check } from '../util/errors.js';
 import { type Rng, defaultRng } from '../util/rng.js';
-import { empty, fdata, kernels, requireFloat } from './util.js';
+import { empty, fdata, gradToWrite, kernels, requireFloat } from './util.js';
 
 /**
  * Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1-p), so
@@ -22,9 +22,9 @@ export function dropout(x: Tensor, p: number, options: { training?: boolean; rng
   const k = kernels(xd);
   k.maskScale(xd, mask, scale, fdata(out));
   record('dropout', [x], [out], ([g]) => {
-    const gx = empty(x.dtype, x.shape);
-    k.maskScale(fdata(g!), mask, scale, fdata(gx));
-    return [gx];
+    const gx = gradToWrite(x)!;
+    k.maskScale(fdata(g!), mask, scale, gx.data);
+    return [gx.result];
   });
   return out;
 }

@@ -4,7 +4,7 @@ import { Tensor } from '../core/tensor.js';
 import { GlimpseError } from '../util/errors.js';
 import { broadcastShapes, broadcastStrides, shapeStr, stridesOf } from '../util/shape.js';
 import {
-  type TensorLike, asTensor, broadcastInfo, empty, fdata, kernels, requireFloat, requireSameFloat, sumTo,
+  type TensorLike, asTensor, broadcastInfo, empty, fdata, gradToWrite, kernels, requireFloat, requireSameFloat, sumTo,
 } from './util.js';
 
 // ---- unary ------------------------------------------------------------------------------------
@@ -14,9 +14,9 @@ function unaryOp(op: UnaryOp, name: string, x: Tensor, p0 = 0, p1 = 0): Tensor {
   const out = empty(x.dtype, x.shape);
   kernels(xd).unary(op, xd, fdata(out), p0, p1);
   record(name, [x], [out], ([g]) => {
-    const gx = empty(x.dtype, x.shape);
-    kernels(xd).unaryBackward(op, xd, fdata(out), fdata(g!), fdata(gx), p0, p1);
-    return [gx];
+    const gx = gradToWrite(x)!;
+    kernels(xd).unaryBackward(op, xd, fdata(out), fdata(g!), gx.data, p0, p1);
+    return [gx.result];
   });
   return out;
 }
@@ -69,6 +69,13 @@ function binaryOp(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
     const needA = a.requiresGrad;
     const needB = b.requiresGrad;
     if (op === 'add' && bc === null) return [gy, gy];
+    if (bc === null) {
+      // Same shapes: the kernel can write straight into the engine's sums.
+      const ga = needA ? gradToWrite(a) : null;
+      const gb = needB ? gradToWrite(b) : null;
+      k.binaryBackward(op, fdata(a), fdata(b), fdata(out), fdata(gy), ga && ga.data, gb && gb.data, bc);
+      return [ga && ga.result, gb && gb.result];
+    }
     const ga = needA ? empty(a.dtype, shape) : null;
     const gb = needB ? empty(a.dtype, shape) : null;
     k.binaryBackward(op, fdata(a), fdata(b), fdata(out), fdata(gy), ga && fdata(ga), gb && fdata(gb), bc);

@@ -1,10 +1,10 @@
-import { leafGradBuffer, record } from '../core/grad.js';
+import { record } from '../core/grad.js';
 import { Tensor } from '../core/tensor.js';
 import { GlimpseError, check } from '../util/errors.js';
 import { normAxis, shapeStr, splitAt } from '../util/shape.js';
 import { copyBlock } from './join.js';
 import { squeeze } from './shape.js';
-import { empty, fdata, kernels, requireDtype } from './util.js';
+import { empty, fdata, gradToAdd, kernels, requireDtype } from './util.js';
 
 /**
  * Elements start..end-1 along `axis` (negative indices count from the end; bounds clamp like
@@ -22,9 +22,13 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
   const out = empty(x.dtype, shape);
   copyBlock(x, s, out, 0, a, e - s);
   record('slice', [x], [out], ([g]) => {
-    const gx = empty(x.dtype, x.shape);
-    copyBlock(g!, 0, gx, s, a, e - s);
-    return [gx];
+    // Added into x's gradient sum: slicing every step of a sequence costs no full-size buffer per step.
+    const gx = gradToAdd(x)!;
+    const [outer, n, inner] = splitAt(x.shape, a);
+    const rows = new Int32Array(e - s);
+    for (let i = 0; i < rows.length; i++) rows[i] = s + i;
+    kernels(x.data).indexAdd(fdata(g!), outer, n, inner, rows, gx.data, -1);
+    return [gx.result];
   });
   return out;
 }
@@ -69,9 +73,9 @@ export function indexSelect(x: Tensor, axis: number, indices: Tensor): Tensor {
   const idx = indices.data as Int32Array;
   kernels(x.data).indexSelect(x.data, outer, n, inner, idx, out.data);
   record('indexSelect', [x], [out], ([g]) => {
-    const gx = empty(x.dtype, x.shape);
-    kernels(x.data).indexAdd(fdata(g!), outer, n, inner, idx, fdata(gx), -1);
-    return [gx];
+    const gx = gradToAdd(x)!;
+    kernels(x.data).indexAdd(fdata(g!), outer, n, inner, idx, gx.data, -1);
+    return [gx.result];
   });
   return out;
 }
@@ -91,10 +95,9 @@ export function embedding(weight: Tensor, ids: Tensor, paddingIdx: number | null
   kernels(weight.data).indexSelect(weight.data, 1, V, E, idx, out.data);
   record('embedding', [weight], [out], ([g]) => {
     // Scatter-add straight into the table's .grad when it is a parameter.
-    const direct = leafGradBuffer(weight);
-    const gw = direct ? null : empty(weight.dtype, weight.shape);
-    kernels(weight.data).indexAdd(fdata(g!), 1, V, E, idx, direct ?? fdata(gw!), paddingIdx ?? -1);
-    return [gw];
+    const gw = gradToAdd(weight)!;
+    kernels(weight.data).indexAdd(fdata(g!), 1, V, E, idx, gw.data, paddingIdx ?? -1);
+    return [gw.result];
   });
   return out;
 }
@@ -116,9 +119,9 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   const out = empty(x.dtype, index.shape);
   kernels(x.data).gather(x.data, outer, n, inner, idx, m, out.data);
   record('gather', [x], [out], ([g]) => {
-    const gx = empty(x.dtype, x.shape);
-    kernels(x.data).scatterAdd(fdata(g!), outer, n, inner, idx, m, fdata(gx));
-    return [gx];
+    const gx = gradToAdd(x)!;
+    kernels(x.data).scatterAdd(fdata(g!), outer, n, inner, idx, m, gx.data);
+    return [gx.result];
   });
   return out;
 }

@@ -3,7 +3,7 @@ import { Tensor } from '../core/tensor.js';
 import { GlimpseError, check } from '../util/errors.js';
 import { normAxis, shapeStr, splitAt } from '../util/shape.js';
 import { unsqueeze } from './shape.js';
-import { empty, kernels, orZeros } from './util.js';
+import { empty, gradToWrite, kernels } from './util.js';
 
 /** Copies a [outer, n, inner] block between tensors at an offset along the middle axis. */
 function copyBlock(src: Tensor, srcStart: number, dst: Tensor, dstStart: number, axis: number, len: number): void {
@@ -46,10 +46,10 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     let start = 0;
     return tensors.map((t) => {
       const len = t.shape[a]!;
-      const piece = t.requiresGrad ? empty(t.dtype, t.shape) : null;
-      if (piece) copyBlock(g!, start, piece, 0, a, len);
+      const piece = gradToWrite(t);
+      if (piece) copyBlock(g!, start, new Tensor(piece.data, t.shape), 0, a, len);
       start += len;
-      return piece;
+      return piece && piece.result;
     });
   });
   return out;
@@ -101,13 +101,15 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
     start += len;
   }
   record('split', [x], outs, (grads) => {
-    const gx = empty(x.dtype, x.shape);
+    const gx = gradToWrite(x)!;
+    const gxt = new Tensor(gx.data, x.shape);
     let at = 0;
     grads.forEach((g, i) => {
-      copyBlock(orZeros(g, outs[i]!), 0, gx, at, a, list[i]!);
+      // A piece nobody used keeps its zeros (a written buffer starts as zeros).
+      if (g) copyBlock(g, 0, gxt, at, a, list[i]!);
       at += list[i]!;
     });
-    return [gx];
+    return [gx.result];
   });
   return outs;
 }

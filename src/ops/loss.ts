@@ -2,7 +2,7 @@ import { record } from '../core/grad.js';
 import { Tensor } from '../core/tensor.js';
 import { GlimpseError, check } from '../util/errors.js';
 import { shapeStr } from '../util/shape.js';
-import { empty, fdata, kernels, requireDtype, requireFloat } from './util.js';
+import { empty, fdata, gradToWrite, kernels, requireDtype, requireFloat } from './util.js';
 
 export interface CrossEntropyOptions {
   /** Targets equal to this class are ignored (no loss, no gradient). Default -100, as PyTorch. */
@@ -65,9 +65,9 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
     const grd = fdata(gRow);
     if (reduction === 'none') grd.set(gd);
     else grd.fill(reduction === 'sum' ? gd[0]! : gd[0]! / valid);
-    const gl = empty(logits.dtype, logits.shape);
-    k.crossEntropyBackward(ld, fdata(lse), t, rows, V, ignoreIndex, eps, grd, fdata(gl));
-    return [gl];
+    const gl = gradToWrite(logits)!;
+    k.crossEntropyBackward(ld, fdata(lse), t, rows, V, ignoreIndex, eps, grd, gl.data);
+    return [gl.result];
   });
   return out;
 }

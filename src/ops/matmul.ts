@@ -1,10 +1,10 @@
 import type { GemmParams } from '../backend/backend.js';
-import { leafGradBuffer, record } from '../core/grad.js';
+import { record } from '../core/grad.js';
 import { Tensor } from '../core/tensor.js';
 import { GlimpseError } from '../util/errors.js';
 import { broadcastShapes, shapeStr, sizeOf } from '../util/shape.js';
 import { expand, reshape, squeeze, unsqueeze } from './shape.js';
-import { empty, fdata, kernels, requireSameFloat, sumTo } from './util.js';
+import { type GradBuffer, empty, fdata, gradToAdd, kernels, requireSameFloat } from './util.js';
 
 /** GemmParams with defaults (one matrix, no transposes, overwrite); written out, as it runs per call. */
 function gemmParams(p: Partial<GemmParams> & Pick<GemmParams, 'm' | 'n' | 'k'>): GemmParams {
@@ -52,22 +52,26 @@ export function matmul(a: Tensor, b: Tensor, options: { transposeB?: boolean } =
   const strideB = shared(bBatch) && batch > 1 ? 0 : k * n;
   const out = empty(a.dtype, [...batchShape, m, n]);
   const kern = kernels(fdata(a));
-  kern.gemm(gemmParams({ batch, m, n, k, transB: tB, strideA, strideB, strideC: m * n }), fdata(A), fdata(B), fdata(out));
+  // A batch of A's against one shared B is one product with batch·m rows (x [B, T, K] @ W [K, N]).
+  const fold = strideB === 0 && strideA !== 0;
+  if (fold) kern.gemm(gemmParams({ m: batch * m, n, k, transB: tB }), fdata(A), fdata(B), fdata(out));
+  else kern.gemm(gemmParams({ batch, m, n, k, transB: tB, strideA, strideB, strideC: m * n }), fdata(A), fdata(B), fdata(out));
   record('matmul', [A, B], [out], ([g]) => {
     const gd = fdata(g!);
-    let gA: Tensor | null = null;
-    let gB: Tensor | null = null;
+    // Both gradients accumulate into the engine's sums (or a parameter's .grad) when they can.
+    let gA: GradBuffer | null = null;
+    let gB: GradBuffer | null = null;
     if (A.requiresGrad) {
       // dA = dC · op(B)ᵀ: NT on B as stored [k, n]; NN on Bᵀ stored [n, k].
+      gA = gradToAdd(A)!;
       if (strideA === 0) {
-        gA = empty(a.dtype, A.shape);
         for (let i = 0; i < batch; i++) {
-          kern.gemm(gemmParams({ m, n: k, k: n, transB: !tB, accumulate: true }), gd.subarray(i * m * n), fdata(B).subarray(i * strideB), fdata(gA));
+          kern.gemm(gemmParams({ m, n: k, k: n, transB: !tB, accumulate: true }), gd.subarray(i * m * n), fdata(B).subarray(i * strideB), gA.data);
         }
+      } else if (fold) {
+        kern.gemm(gemmParams({ m: batch * m, n: k, k: n, transB: !tB, accumulate: true }), gd, fdata(B), gA.data);
       } else {
-        gA = empty(a.dtype, [...batchShape, m, k]);
-        kern.gemm(gemmParams({ batch, m, n: k, k: n, transB: !tB, strideA: m * n, strideB, strideC: m * k }), gd, fdata(B), fdata(gA));
-        gA = reshapeTo(gA, A.shape);
+        kern.gemm(gemmParams({ batch, m, n: k, k: n, transB: !tB, strideA: m * n, strideB, strideC: m * k, accumulate: true }), gd, fdata(B), gA.data);
       }
     }
     if (B.requiresGrad) {
@@ -75,28 +79,22 @@ export function matmul(a: Tensor, b: Tensor, options: { transposeB?: boolean } =
       // sums over them in one GEMM whose inner size is batch·m.
       const [x, y, rowsOut, colsOut] = tB ? [gd, fdata(A), n, k] : [fdata(A), gd, k, n];
       const [sx, sy] = tB ? [m * n, strideA] : [strideA, m * n];
+      gB = gradToAdd(B)!;
       if (strideB === 0) {
-        gB = empty(a.dtype, B.shape);
         if (strideA === 0) {
           for (let i = 0; i < batch; i++) {
-            kern.gemm(gemmParams({ m: rowsOut, n: colsOut, k: m, transA: true, accumulate: true }), x.subarray(i * sx), y.subarray(i * sy), fdata(gB));
+            kern.gemm(gemmParams({ m: rowsOut, n: colsOut, k: m, transA: true, accumulate: true }), x.subarray(i * sx), y.subarray(i * sy), gB.data);
           }
         } else {
-          kern.gemm(gemmParams({ m: rowsOut, n: colsOut, k: batch * m, transA: true }), x, y, fdata(gB));
+          kern.gemm(gemmParams({ m: rowsOut, n: colsOut, k: batch * m, transA: true, accumulate: true }), x, y, gB.data);
         }
       } else {
-        gB = empty(a.dtype, [...batchShape, bRows, bCols]);
-        kern.gemm(gemmParams({ batch, m: rowsOut, n: colsOut, k: m, transA: true, strideA: sx, strideB: sy, strideC: k * n }), x, y, fdata(gB));
-        gB = reshapeTo(gB, B.shape);
+        kern.gemm(gemmParams({ batch, m: rowsOut, n: colsOut, k: m, transA: true, strideA: sx, strideB: sy, strideC: k * n, accumulate: true }), x, y, gB.data);
       }
     }
-    return [gA, gB];
+    return [gA && gA.result, gB && gB.result];
   });
   return out;
-}
-
-function reshapeTo(t: Tensor, shape: readonly number[]): Tensor {
-  return sizeOf(shape) === t.size ? new Tensor(t.data, shape) : sumTo(t, shape);
 }
 
 /**
@@ -126,25 +124,14 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const inputs = bias ? [x, weight, bias] : [x, weight];
   record('linear', inputs, [out], ([g]) => {
     const gd = fdata(g!);
-    let gx: Tensor | null = null;
-    let gw: Tensor | null = null;
-    let gb: Tensor | null = null;
-    if (x.requiresGrad) {
-      gx = empty(x.dtype, x.shape);
-      kern.gemm(gemmParams({ m: rows, n: inF, k: outF }), gd, fdata(weight), fdata(gx));
-    }
-    // Weight and bias gradients go straight into a parameter's .grad when they can.
-    if (weight.requiresGrad) {
-      const direct = leafGradBuffer(weight);
-      if (!direct) gw = empty(x.dtype, weight.shape);
-      kern.gemm(gemmParams({ m: outF, n: inF, k: rows, transA: true, accumulate: direct !== null }), gd, fdata(x), direct ?? fdata(gw!));
-    }
-    if (bias?.requiresGrad) {
-      const direct = leafGradBuffer(bias);
-      if (!direct) gb = empty(x.dtype, bias.shape);
-      kern.sumAxis(gd, 1, rows, outF, direct ?? fdata(gb!), direct !== null);
-    }
-    return [gx, gw, gb];
+    // Every gradient accumulates straight into a parameter's .grad or the engine's sum when it can.
+    const gx = gradToAdd(x);
+    const gw = gradToAdd(weight);
+    const gb = bias ? gradToAdd(bias) : null;
+    if (gx) kern.gemm(gemmParams({ m: rows, n: inF, k: outF, accumulate: true }), gd, fdata(weight), gx.data);
+    if (gw) kern.gemm(gemmParams({ m: outF, n: inF, k: rows, transA: true, accumulate: true }), gd, fdata(x), gw.data);
+    if (gb) kern.sumAxis(gd, 1, rows, outF, gb.data, true);
+    return [gx && gx.result, gw && gw.result, gb && gb.result];
   });
   return out;
 }

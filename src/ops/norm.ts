@@ -2,7 +2,7 @@ import { record } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
 import { GlimpseError } from '../util/errors.js';
 import { shapeStr, sizeOf } from '../util/shape.js';
-import { empty, fdata, kernels, requireFloat } from './util.js';
+import { empty, fdata, gradToAdd, gradToWrite, kernels, requireFloat } from './util.js';
 
 /**
  * Layer normalisation over the trailing `normalizedShape` dims (Ba et al. 2016):
@@ -34,11 +34,12 @@ export function layerNorm(
   kern.layerNorm(xd, wd, bias ? fdata(bias) : null, rows, n, eps, fdata(out), fdata(meanT), fdata(rstdT));
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   record('layerNorm', inputs, [out], ([g]) => {
-    const gx = x.requiresGrad ? empty(x.dtype, x.shape) : null;
-    const gw = weight?.requiresGrad ? empty(x.dtype, weight.shape) : null;
-    const gb = bias?.requiresGrad ? empty(x.dtype, bias.shape) : null;
-    kern.layerNormBackward(xd, wd, fdata(meanT), fdata(rstdT), fdata(g!), rows, n, gx && fdata(gx), gw && fdata(gw), gb && fdata(gb));
-    return [gx, ...(weight ? [gw] : []), ...(bias ? [gb] : [])];
+    // gx is written, the parameter gradients accumulate (straight into .grad when they can).
+    const gx = gradToWrite(x);
+    const gw = weight ? gradToAdd(weight) : null;
+    const gb = bias ? gradToAdd(bias) : null;
+    kern.layerNormBackward(xd, wd, fdata(meanT), fdata(rstdT), fdata(g!), rows, n, gx && gx.data, gw && gw.data, gb && gb.data);
+    return [gx && gx.result, ...(weight ? [gw && gw.result] : []), ...(bias ? [gb && gb.result] : [])];
   });
   return out;
 }

@@ -1,9 +1,9 @@
 import type { FloatArray, RnnParams, RnnWorkspace } from '../backend/backend.js';
-import { leafGradBuffer, record } from '../core/grad.js';
+import { record } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
 import { GlimpseError } from '../util/errors.js';
 import { shapeStr } from '../util/shape.js';
-import { empty, fdata, kernels, requireDtype, requireFloat } from './util.js';
+import { type GradBuffer, empty, fdata, gradToAdd, gradToWrite, kernels, requireDtype, requireFloat } from './util.js';
 
 /** Options of a fused recurrent layer. */
 export interface RecurrentOptions {
@@ -55,20 +55,12 @@ function checkLayer(
 }
 
 const opt = (t: Tensor | null): FloatArray | null => (t ? fdata(t) : null);
-const gradOf = (t: Tensor | null): Tensor | null => (t?.requiresGrad ? empty(t.dtype, t.shape) : null);
-
-/**
- * Where a weight's gradient goes: straight into a parameter's .grad (the kernels accumulate),
- * else a new buffer handed to the engine.
- */
-type WG = { buffer: FloatArray | null; result: Tensor | null };
-function weightGrad(t: Tensor | null): WG {
-  if (!t?.requiresGrad) return { buffer: null, result: null };
-  const direct = leafGradBuffer(t);
-  if (direct) return { buffer: direct, result: null };
-  const g = empty(t.dtype, t.shape);
-  return { buffer: fdata(g), result: g };
-}
+/** Input and state gradients: the kernels write them (into the engine's sums when still empty). */
+const written = (t: Tensor | null): GradBuffer | null => (t ? gradToWrite(t) : null);
+/** Weight gradients: the kernels accumulate them (straight into a parameter's .grad). */
+const added = (t: Tensor | null): GradBuffer | null => (t ? gradToAdd(t) : null);
+const buf = (g: GradBuffer | null): FloatArray | null => (g ? g.data : null);
+const res = (g: GradBuffer | null): Tensor | null => (g ? g.result : null);
 
 function workspace(x: Tensor, p: RnnParams, withCells: boolean): RnnWorkspace {
   const n = p.T * p.B * p.H;
@@ -102,14 +94,14 @@ export function lstmLayer(
   k.lstmForward(p, fdata(x), fdata(wIh), fdata(wHh), opt(bIh), opt(bHh), fdata(h0), fdata(c0), lengths, fdata(output), fdata(h), fdata(c), ws);
   const inputs = [x, wIh, wHh, h0, c0, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
   record(op, inputs, [output, h, c], ([gOut, gH, gC]) => {
-    const [gx, gh0, gc0] = [x, h0, c0].map(gradOf);
-    const [gwIh, gwHh, gbIh, gbHh] = [wIh, wHh, bIh, bHh].map(weightGrad) as [WG, WG, WG, WG];
+    const [gx, gh0, gc0] = [x, h0, c0].map(written);
+    const [gwIh, gwHh, gbIh, gbHh] = [wIh, wHh, bIh, bHh].map(added);
     k.lstmBackward(
       p, fdata(x), fdata(wIh), fdata(wHh), fdata(h0), fdata(c0), lengths, ws,
       opt(gOut ?? null), opt(gH ?? null), opt(gC ?? null),
-      opt(gx!), gwIh.buffer, gwHh.buffer, gbIh.buffer, gbHh.buffer, opt(gh0!), opt(gc0!),
+      buf(gx!), buf(gwIh!), buf(gwHh!), buf(gbIh!), buf(gbHh!), buf(gh0!), buf(gc0!),
     );
-    return [gx, gwIh.result, gwHh.result, gh0, gc0, ...(bIh ? [gbIh.result] : []), ...(bHh ? [gbHh.result] : [])];
+    return [res(gx!), res(gwIh!), res(gwHh!), res(gh0!), res(gc0!), ...(bIh ? [res(gbIh!)] : []), ...(bHh ? [res(gbHh!)] : [])];
   });
   return { output, h, c };
 }
@@ -134,13 +126,13 @@ export function gruLayer(
   k.gruForward(p, fdata(x), fdata(wIh), fdata(wHh), opt(bIh), opt(bHh), fdata(h0), lengths, fdata(output), fdata(h), ws);
   const inputs = [x, wIh, wHh, h0, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
   record(op, inputs, [output, h], ([gOut, gH]) => {
-    const [gx, gh0] = [x, h0].map(gradOf);
-    const [gwIh, gwHh, gbIh, gbHh] = [wIh, wHh, bIh, bHh].map(weightGrad) as [WG, WG, WG, WG];
+    const [gx, gh0] = [x, h0].map(written);
+    const [gwIh, gwHh, gbIh, gbHh] = [wIh, wHh, bIh, bHh].map(added);
     k.gruBackward(
       p, fdata(x), fdata(wIh), fdata(wHh), fdata(h0), lengths, ws, opt(gOut ?? null), opt(gH ?? null),
-      opt(gx!), gwIh.buffer, gwHh.buffer, gbIh.buffer, gbHh.buffer, opt(gh0!),
+      buf(gx!), buf(gwIh!), buf(gwHh!), buf(gbIh!), buf(gbHh!), buf(gh0!),
     );
-    return [gx, gwIh.result, gwHh.result, gh0, ...(bIh ? [gbIh.result] : []), ...(bHh ? [gbHh.result] : [])];
+    return [res(gx!), res(gwIh!), res(gwHh!), res(gh0!), ...(bIh ? [res(gbIh!)] : []), ...(bHh ? [res(gbHh!)] : [])];
   });
   return { output, h };
 }

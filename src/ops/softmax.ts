@@ -2,7 +2,7 @@ import { record } from '../core/grad.js';
 import { Tensor } from '../core/tensor.js';
 import { normAxis } from '../util/shape.js';
 import { transpose } from './shape.js';
-import { empty, fdata, kernels, requireFloat } from './util.js';
+import { empty, fdata, gradToWrite, kernels, requireFloat } from './util.js';
 
 function softmaxLast(x: Tensor, log: boolean): Tensor {
   const xd = requireFloat(x, log ? 'logSoftmax' : 'softmax');
@@ -12,9 +12,9 @@ function softmaxLast(x: Tensor, log: boolean): Tensor {
   const k = kernels(xd);
   k.softmax(xd, rows, n, fdata(out), log);
   record(log ? 'logSoftmax' : 'softmax', [x], [out], ([g]) => {
-    const gx = empty(x.dtype, x.shape);
-    k.softmaxBackward(fdata(out), fdata(g!), rows, n, fdata(gx), log);
-    return [gx];
+    const gx = gradToWrite(x)!;
+    k.softmaxBackward(fdata(out), fdata(g!), rows, n, gx.data, log);
+    return [gx.result];
   });
   return out;
 }

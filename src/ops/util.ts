@@ -1,6 +1,7 @@
 import type { AnyArray, Backend, Broadcast, FloatArray } from '../backend/backend.js';
 import { getBackend, refBackend } from '../backend/registry.js';
 import { type DType, allocate, isFloat } from '../core/dtype.js';
+import { gradSink } from '../core/grad.js';
 import { Tensor } from '../core/tensor.js';
 import { GlimpseError } from '../util/errors.js';
 import { broadcastStrides, sameShape, shapeStr, sizeOf } from '../util/shape.js';
@@ -85,4 +86,35 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 /** The gradient tensor for an output nobody used: zeros of its shape. */
 export function orZeros(g: Tensor | null, like: Tensor): Tensor {
   return g ?? empty(like.dtype, like.shape);
+}
+
+/** A gradient buffer in a backward function, and what to return for that input (null: in place). */
+export interface GradBuffer {
+  data: FloatArray;
+  result: Tensor | null;
+}
+
+function fresh(t: Tensor): GradBuffer {
+  const r = empty(t.dtype, t.shape);
+  return { data: r.data as FloatArray, result: r };
+}
+
+/**
+ * For a kernel that overwrites input t's gradient: the engine's sum for t while nothing has
+ * arrived there yet (zeros), else a new buffer to return. Null when t needs no gradient.
+ */
+export function gradToWrite(t: Tensor): GradBuffer | null {
+  if (!t.requiresGrad) return null;
+  const sink = gradSink(t, 'write');
+  return sink ? { data: sink, result: null } : fresh(t);
+}
+
+/**
+ * For a kernel that accumulates (+=) input t's gradient: the engine's running sum for t (or a
+ * leaf's .grad), else a new zero buffer to return. Null when t needs no gradient.
+ */
+export function gradToAdd(t: Tensor): GradBuffer | null {
+  if (!t.requiresGrad) return null;
+  const sink = gradSink(t, 'add');
+  return sink ? { data: sink, result: null } : fresh(t);
 }

@@ -91,9 +91,10 @@ function runSdpa(be: Backend, p: SdpaParams, kp: Uint8Array | null, am: Uint8Arr
   be.sdpaForward(p, q, k, v, kp, am, out, weights);
   const gOut = rand(bh * tq * dv, seed + 3);
   const gW = withGW ? rand(bh * tq * tk, seed + 4) : null;
-  const gQ = new Float32Array(bh * tq * d);
-  const gK = new Float32Array(bh * tk * d);
-  const gV = new Float32Array(bh * tk * dv);
+  // The backward accumulates: start from gradients already there.
+  const gQ = rand(bh * tq * d, seed + 5);
+  const gK = rand(bh * tk * d, seed + 6);
+  const gV = rand(bh * tk * dv, seed + 7);
   be.sdpaBackward(p, q, k, v, weights, gOut, gW, gQ, gK, gV);
   return { out, weights, gQ, gK, gV };
 }
@@ -119,6 +120,43 @@ describeNative('fused scaled dot-product attention', () => {
           seed++;
         }
       }
+    }
+  });
+
+  it('few queries (tq 1–4, the direct path) on sizes 0, 1, 3, 4, 5, 17, with masks and causal', () => {
+    let seed = 100;
+    for (const tq of [1, 2, 3, 4]) {
+      for (const tk of [1, 3, 5, 17]) {
+        for (const d of [0, 1, 3, 4, 5, 17]) {
+          for (const causal of [false, true]) {
+            const heads = 2;
+            const batch = 2;
+            // Batch element 0 pads every key (fully masked rows), element 1 its last key.
+            const kp = seed % 3 === 0 ? Uint8Array.from({ length: batch * tk }, (_, i) => (i < tk || i % tk === tk - 1 ? 1 : 0)) : null;
+            const am = seed % 3 === 1 ? Uint8Array.from({ length: tq * tk }, (_, i) => (i % 4 === 1 ? 1 : 0)) : null;
+            const p = { bh: batch * heads, heads, tq, tk, d, dv: d === 0 ? 3 : d + 1, scale: 0.7, causal };
+            const a = runSdpa(nat, p, kp, am, seed % 2 === 0, seed);
+            const b = runSdpa(ref, p, kp, am, seed % 2 === 0, seed);
+            for (const key of Object.keys(b)) expectClose(a[key]!, b[key]!, TOL[0], TOL[1], `sdpa few ${JSON.stringify(p)} ${key}`);
+            seed++;
+          }
+        }
+      }
+    }
+  });
+
+  it('keys that are also the values sum both gradients into one shared array', () => {
+    for (const tq of [1, 6]) {
+      const p = { bh: 3, heads: 1, tq, tk: 5, d: 6, dv: 6, scale: 1, causal: false };
+      const [q, kv, gOut] = [rand(3 * tq * 6, 1), rand(90, 2), rand(3 * tq * 6, 3)];
+      const run = (be: Backend): Float32Array => {
+        const w = new Float32Array(3 * tq * 5);
+        be.sdpaForward(p, q, kv, kv, null, null, new Float32Array(3 * tq * 6), w);
+        const g = rand(90, 4);
+        be.sdpaBackward(p, q, kv, kv, w, gOut, null, null, g, g);
+        return g;
+      };
+      expectClose(run(nat), run(ref), TOL[0], TOL[1], `shared gK = gV, tq ${tq}`);
     }
   });
 

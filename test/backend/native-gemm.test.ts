@@ -45,6 +45,14 @@ describeNative('GEMM', () => {
     }
   });
 
+  it('many threaded products back to back (the pool hands each job over without mixing them)', () => {
+    // Above the parallel threshold, alternating shapes, so consecutive jobs differ.
+    for (let i = 0; i < 200; i++) {
+      const [m, n, k] = i % 2 ? [64, 96, 64] : [40, 200, 72];
+      gemmCase({ ...base, m, n, k, transA: i % 3 === 0, transB: i % 5 === 0, accumulate: i % 7 === 0 }, i);
+    }
+  });
+
   it('batches with a shared (stride-0) operand, and accumulation into one shared C', () => {
     const [m, n, k] = [5, 17, 12];
     gemmCase({ batch: 4, m, n, k, transA: false, transB: true, strideA: m * k, strideB: 0, strideC: m * n, accumulate: false }, 3);

@@ -22,9 +22,10 @@ function run(backend: typeof refBackend, c: Case): Record<string, Float32Array> 
   backend.sdpaForward(c.p, q, k, v, c.keyPadding ?? null, c.attnMask ?? null, out, weights);
   const gOut = randomF32(bh * tq * dv, 4);
   const gW = c.gWeights ? randomF32(bh * tq * tk, 5) : null;
-  const gQ = new Float32Array(bh * tq * d);
-  const gK = new Float32Array(bh * tk * d);
-  const gV = new Float32Array(bh * tk * dv);
+  // The backward accumulates: start from gradients already there.
+  const gQ = randomF32(bh * tq * d, 6);
+  const gK = randomF32(bh * tk * d, 7);
+  const gV = randomF32(bh * tk * dv, 8);
   backend.sdpaBackward(c.p, q, k, v, weights, gOut, gW, gQ, gK, gV);
   return { out, weights, gQ, gK, gV };
 }
@@ -43,8 +44,8 @@ const params = (p: Partial<SdpaParams> & Pick<SdpaParams, 'tq' | 'tk' | 'd' | 'd
 describe('wasm fused attention matches the reference', () => {
   forceWasmKernels();
 
-  it('on sizes 0, 1, 3, 4, 5, 17, with and without the causal mask', () => {
-    for (const t of [0, 1, 3, 4, 5, 17]) {
+  it('on sizes 0, 1, 2, 3, 4, 5, 17 (up to 4 queries: the direct path), with and without the causal mask', () => {
+    for (const t of [0, 1, 2, 3, 4, 5, 17]) {
       for (const d of [1, 4, 5, 17]) {
         for (const causal of [false, true]) {
           compare({ p: params({ tq: t, tk: t, d, dv: d, causal }) });
@@ -65,6 +66,19 @@ describe('wasm fused attention matches the reference', () => {
     expect(Array.from(got.weights!.subarray(2 * tq * tk)).every((w) => w === 0)).toBe(true);
     // Causal with padding: query 0 of batch 1 sees only key 0, which is padding.
     compare({ p: params({ bh: 4, heads: 2, tq, tk: tq, d: 3, dv: 6, causal: true }), keyPadding: Uint8Array.from([0, 1, 0, 0, 1, 0, 0, 1]), gWeights: true });
+  });
+
+  it('keys that are also the values sum both gradients into one shared array', () => {
+    const p = params({ bh: 3, tq: 4, tk: 5, d: 6, dv: 6 });
+    const [q, kv, gOut] = [randomF32(72, 1), randomF32(90, 2), randomF32(72, 3)];
+    const run = (backend: typeof refBackend): Float32Array => {
+      const w = new Float32Array(60);
+      backend.sdpaForward(p, q, kv, kv, null, null, new Float32Array(72), w);
+      const g = randomF32(90, 4);
+      backend.sdpaBackward(p, q, kv, kv, w, gOut, null, null, g, g);
+      return g;
+    };
+    expectClose(run(wasmBackend), run(refBackend), 'shared gK = gV', 1e-4, 2e-5);
   });
 
   it('on many problems split over threads, with large scores', () => {

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { noGrad, enableGrad, isGradEnabled } from '../../src/core/grad.js';
 import { ones, tensor } from '../../src/core/create.js';
-import { add, exp, lstmLayer, mul, split, sum, tanh } from '../../src/ops/index.js';
+import type { Tensor } from '../../src/core/tensor.js';
+import {
+  add, concat, exp, gruLayer, indexSelect, linear, lstmLayer, matmul, mul, scaledDotProductAttention, select, split, stack, sum,
+  tanh, unsqueeze,
+} from '../../src/ops/index.js';
 import { zeros } from '../../src/core/create.js';
+import { gradSink } from '../../src/core/grad.js';
+import { expectGradOk, leaf } from '../helpers/grad.js';
 
 describe('autodiff', () => {
   it('handles shared subexpressions (a node used twice gets both gradients)', () => {
@@ -31,6 +37,58 @@ describe('autodiff', () => {
     sum(add(a, b)).backward(); // add's backward hands the same tensor to both inputs
     a.grad!.data[0] = 100;
     expect(b.grad!.toArray()).toEqual([1, 1]);
+  });
+
+  it('sums in place the gradients of tensors read at every step of an unrolled loop (finite differences)', () => {
+    // The shape of a decoder with attention: the embedded sequence is sliced per step, the
+    // memory is keys and values at every step, the state feeds the next step and the output.
+    const B = 2;
+    const D = 3;
+    const fn = (x: Tensor, mem0: Tensor, wIh: Tensor, wHh: Tensor, wOut: Tensor): Tensor => {
+      const seq = tanh(x); // [B, T, D], intermediate
+      const mem = mul(mem0, 1.5); // [B, S, D], intermediate
+      let h = select(mem, 1, 0);
+      const outs: Tensor[] = [];
+      for (let t = 0; t < x.shape[1]!; t++) {
+        const input = concat([select(seq, 1, t), h], -1); // [B, 2D]
+        h = gruLayer(unsqueeze(input, 0), wIh, wHh, null, null, h).h;
+        const { output } = scaledDotProductAttention(unsqueeze(h, 1), mem, mem, { scale: 1 });
+        outs.push(linear(concat([select(output, 1, 0), h], -1), wOut));
+      }
+      const picked = indexSelect(stack(outs, 1), 1, tensor(Int32Array.from([2, 0, 2]))); // [B, 3, D]
+      return sum(tanh(mul(matmul(picked, picked, { transposeB: true }), 0.2))); // both operands' gradients in one sum
+
+    };
+    expectGradOk(fn, [leaf([B, 3, D], 1), leaf([B, 4, D], 2), leaf([3 * D, 2 * D], 3), leaf([3 * D, D], 4), leaf([D, 2 * D], 5)]);
+  });
+
+  it('never adds in place to a gradient a backward function passed through to several inputs', () => {
+    // y is used twice, so its gradient is a sum the engine owns; add hands that same tensor to
+    // a and b; a then receives another gradient (from a·b), which must not leak into b's.
+    const w = tensor([0.5, -1], { dtype: 'float64', requiresGrad: true });
+    const a = tanh(mul(w, 2));
+    const b = tanh(mul(w, 3));
+    const y = add(a, b);
+    for (const order of [0, 1]) {
+      w.zeroGrad();
+      const l1 = sum(mul(y, y));
+      const l2 = sum(mul(a, b));
+      (order ? add(l2, l1) : add(l1, l2)).backward(undefined, { retainGraph: true });
+      const want = [0.5, -1].map((v) => {
+        const [A, Bv] = [Math.tanh(2 * v), Math.tanh(3 * v)];
+        const [dA, dB] = [2 * (1 - A * A), 3 * (1 - Bv * Bv)];
+        return 2 * (A + Bv) * (dA + dB) + dA * Bv + A * dB;
+      });
+      (w.grad!.toArray() as number[]).forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 12));
+    }
+  });
+
+  it('offers a gradient sink only inside backward and only for tensors that need a gradient', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    expect(gradSink(tensor([1, 2]), 'add')).toBeNull();
+    expect(gradSink(tanh(x), 'add')).toBeNull(); // no backward running
+    expect(gradSink(x, 'add')).toEqual(new Float32Array([0, 0])); // a leaf: its .grad
+    expect(gradSink(x, 'write')).toBeNull(); // .grad exists now: nothing fresh to write into
   });
 
   it('accepts an output gradient for a non-scalar output', () => {

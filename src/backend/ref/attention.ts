@@ -34,13 +34,13 @@ export function sdpaBackward(
   gQ: FloatArray | null, gK: FloatArray | null, gV: FloatArray | null,
 ): void {
   const { bh, tq, tk, d, dv, scale } = p;
-  const batch = { batch: bh, accumulate: false };
-  // dV = Pᵀ dO
+  const batch = { batch: bh, accumulate: true };
+  // dV += Pᵀ dO
   if (gV) gemm({ ...batch, m: tk, n: dv, k: tq, transA: true, transB: false, strideA: tq * tk, strideB: tq * dv, strideC: tk * dv }, weights, gOut, gV);
   if (!gQ && !gK) return;
   // dP = dO Vᵀ (+ dWeights);  dS = P ⊙ (dP − rowsum(dP ⊙ P)) · scale
   const dS = weights instanceof Float64Array ? new Float64Array(bh * tq * tk) : new Float32Array(bh * tq * tk);
-  gemm({ ...batch, m: tq, n: tk, k: dv, transA: false, transB: true, strideA: tq * dv, strideB: tk * dv, strideC: tq * tk }, gOut, v, dS);
+  gemm({ ...batch, accumulate: false, m: tq, n: tk, k: dv, transA: false, transB: true, strideA: tq * dv, strideB: tk * dv, strideC: tq * tk }, gOut, v, dS);
   for (let r = 0; r < bh * tq; r++) {
     const o = r * tk;
     let s = 0;
@@ -50,7 +50,7 @@ export function sdpaBackward(
     }
     for (let j = 0; j < tk; j++) dS[o + j] = weights[o + j]! * (dS[o + j]! - s) * scale;
   }
-  // dQ = dS K;  dK = dSᵀ Q
+  // dQ += dS K;  dK += dSᵀ Q
   if (gQ) gemm({ ...batch, m: tq, n: d, k: tk, transA: false, transB: false, strideA: tq * tk, strideB: tk * d, strideC: tq * d }, dS, k, gQ);
   if (gK) gemm({ ...batch, m: tk, n: d, k: tq, transA: true, transB: false, strideA: tq * tk, strideB: tq * d, strideC: tk * d }, dS, q, gK);
 }

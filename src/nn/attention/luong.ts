@@ -32,7 +32,9 @@ export interface LuongGeneralConfig {
 
 /**
  * Luong "general": e_j = qᵀ·(W·k_j), W = `W.weight` [Dq, Dk] (a Linear(Dk, Dq) without bias).
- * W·k_j is the precomputable key term (`projectKeys`).
+ * Computed as (Wᵀq)·k_j: the keys stay the encoder states themselves (also the values), so a
+ * decoder step projects its query [B, Dq] instead of every key [B, S, Dk], and the fused
+ * attention reads one array of keys and values.
  *
  * @example
  * const attn = new LuongGeneralAttention({ queryDim: 4, keyDim: 6 });
@@ -48,17 +50,17 @@ export class LuongGeneralAttention extends SourceAttention {
     this.W = this.registerModule('W', new Linear({ inFeatures: this.config.keyDim, outFeatures: this.config.queryDim, bias: false }, init));
   }
 
-  /** W·k_j: memory [B, S, Dk] → [B, S, Dq]. */
-  override projectKeys(memory: Tensor): Tensor {
-    return this.W.forward(memory);
-  }
-
   protected override get dotProductScore(): boolean {
     return true;
   }
 
+  /** Wᵀq: query [B, Tq, Dq] → [B, Tq, Dk]. */
+  protected override projectQuery(query: Tensor): Tensor {
+    return matmul(query, this.W.weight);
+  }
+
   protected score(query: Tensor, keys: Tensor): Tensor {
-    return matmul(query, keys, { transposeB: true });
+    return matmul(this.projectQuery(query), keys, { transposeB: true });
   }
 }
 

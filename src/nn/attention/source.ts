@@ -57,12 +57,17 @@ export abstract class SourceAttention extends Module {
   protected abstract score(query: Tensor, keys: Tensor): Tensor;
 
   /**
-   * True when score(q, k) is the plain dot product q·kᵀ (Luong dot and general): forward then
-   * runs the whole masked softmax and weighted sum as one fused scaled-dot-product attention
-   * with scale 1 (same result, one op instead of several at every decoder step).
+   * True when score(q, k) is the dot product projectQuery(q)·kᵀ (Luong dot and general):
+   * forward then runs the whole masked softmax and weighted sum as one fused scaled-dot-product
+   * attention with scale 1 (same result, one op instead of several at every decoder step).
    */
   protected get dotProductScore(): boolean {
     return false;
+  }
+
+  /** For a dot-product score: the query-side term [B, Tq, ·] dotted with the keys. The query itself by default. */
+  protected projectQuery(query: Tensor): Tensor {
+    return query;
   }
 
   /**
@@ -87,10 +92,11 @@ export abstract class SourceAttention extends Module {
     const single = query.ndim === 2;
     const q = single ? unsqueeze(query, 1) : query; // [B, Tq, Dq]
     if (this.dotProductScore) {
-      if (q.shape[2] !== keys.shape[2]) {
-        throw new GlimpseError(`${name}: query size ${q.shape[2]} differs from key size ${keys.shape[2]} (query ${shapeStr(query.shape)}, keys ${shapeStr(keys.shape)})`);
+      const pq = this.projectQuery(q);
+      if (pq.shape[2] !== keys.shape[2]) {
+        throw new GlimpseError(`${name}: query size ${pq.shape[2]} differs from key size ${keys.shape[2]} (query ${shapeStr(query.shape)}, keys ${shapeStr(keys.shape)})`);
       }
-      const { output, weights } = scaledDotProductAttention(q, keys, memory, { scale: 1, keyPaddingMask: mask ? logicalNot(mask) : null });
+      const { output, weights } = scaledDotProductAttention(pq, keys, memory, { scale: 1, keyPaddingMask: mask ? logicalNot(mask) : null });
       return single ? { context: squeeze(output, 1), weights: squeeze(weights, 1) } : { context: output, weights };
     }
     const scores = this.score(q, keys); // [B, Tq, S]
