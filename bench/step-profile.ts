@@ -17,7 +17,7 @@ const steps = w1 ? 15 : 60;
 const warmup = w1 ? 5 : 10;
 const train = { maxSteps: steps, evalEvery: 0, epochs: 1 };
 const config = w1
-  ? resolveRunConfig({ task: 'lm', modelName: 'lstm', data: { source: '/work/shared/data/tinyshakespeare' }, train })
+  ? resolveRunConfig({ task: 'lm', modelName: 'lstm', data: { source: '../shared/data/tinyshakespeare' }, train })
   : resolveRunConfig({ task: 'reverse', attention: 'luong-general', train });
 const exp = buildExperiment(config);
 const backend = getBackend() as unknown as Record<string, unknown>;

@@ -22,7 +22,7 @@ if (backend) setBackend(backend);
 
 const train = { maxSteps: steps, evalEvery: 0, epochs: 1 };
 const config = w1
-  ? resolveRunConfig({ task: 'lm', modelName: 'lstm', data: { source: '/work/shared/data/tinyshakespeare' }, train })
+  ? resolveRunConfig({ task: 'lm', modelName: 'lstm', data: { source: '../shared/data/tinyshakespeare' }, train })
   : resolveRunConfig({ task: 'reverse', attention: 'luong-general', train });
 const exp = buildExperiment(config);
 const trainer = new Trainer(exp.task as never, resolveTrainConfig(config.train));
