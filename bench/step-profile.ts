@@ -1,7 +1,7 @@
 /**
  * Where a W3 (or `--w1`) training step spends its time in kernels: wraps every Backend function
  * with a timer and prints calls and microseconds per step, by kernel and shape class.
- *   node --import tsx bench/step-profile.ts [--w1] [--backend native|wasm|js]
+ *   node --import tsx bench/step-profile.ts [--w1|--w2] [--backend native|wasm|js]
  */
 import { getBackend, setBackend } from '../src/backend/registry.js';
 import { resolveTrainConfig } from '../src/train/config.js';
@@ -11,12 +11,15 @@ import { Trainer } from '../src/train/trainer.js';
 
 const args = process.argv.slice(2);
 const w1 = args.includes('--w1');
+const w2 = args.includes('--w2');
 const bi = args.indexOf('--backend');
 if (bi >= 0) setBackend(args[bi + 1]!);
-const steps = w1 ? 15 : 60;
-const warmup = w1 ? 5 : 10;
+const steps = w1 || w2 ? 15 : 60;
+const warmup = w1 || w2 ? 5 : 10;
 const train = { maxSteps: steps, evalEvery: 0, epochs: 1 };
-const config = w1
+const config = w2
+  ? resolveRunConfig({ task: 'translate', data: { source: '../shared/data/multi30k' }, train })
+  : w1
   ? resolveRunConfig({ task: 'lm', modelName: 'lstm', data: { source: '../shared/data/tinyshakespeare' }, train })
   : resolveRunConfig({ task: 'reverse', attention: 'luong-general', train });
 const exp = buildExperiment(config);

@@ -1,7 +1,7 @@
 /**
  * Median milliseconds per training step of a run configuration (W3 by default, `--w1` for the
- * W1 LSTM LM), after warm-up steps: the figure the perf work on small models is judged by.
- *   node --import tsx bench/step-time.ts [--w1] [--steps N] [--backend native|wasm|js]
+ * W1 LSTM LM, `--w2` for W2 translation), after warm-up steps: the figure the perf work on small models is judged by.
+ *   node --import tsx bench/step-time.ts [--w1|--w2] [--steps N] [--backend native|wasm|js]
  */
 import { setBackend } from '../src/backend/registry.js';
 import { resolveTrainConfig } from '../src/train/config.js';
@@ -15,13 +15,16 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const w1 = args.includes('--w1');
+const w2 = args.includes('--w2');
 const steps = Number(flag('--steps') ?? (w1 ? 40 : 150));
-const warmup = w1 ? 5 : 10;
+const warmup = w1 || w2 ? 5 : 10;
 const backend = flag('--backend');
 if (backend) setBackend(backend);
 
 const train = { maxSteps: steps, evalEvery: 0, epochs: 1 };
-const config = w1
+const config = w2
+  ? resolveRunConfig({ task: 'translate', data: { source: '../shared/data/multi30k' }, train })
+  : w1
   ? resolveRunConfig({ task: 'lm', modelName: 'lstm', data: { source: '../shared/data/tinyshakespeare' }, train })
   : resolveRunConfig({ task: 'reverse', attention: 'luong-general', train });
 const exp = buildExperiment(config);
