@@ -49,4 +49,4 @@ const kept = times.slice(warmup).sort((a, b) => a - b);
 const median = kept[Math.floor(kept.length / 2)]!;
 const pct = (q: number): string => kept[Math.floor(q * (kept.length - 1))]!.toFixed(1);
 console.log(`percentiles 10/25/50/75/90: ${pct(0.1)} ${pct(0.25)} ${pct(0.5)} ${pct(0.75)} ${pct(0.9)}; mean ${(kept.reduce((s, x) => s + x, 0) / kept.length).toFixed(2)}`);
-console.log(`${w1 ? 'W1 lstm' : 'W3'} ${(await import('../src/backend/registry.js')).getBackend().name}: median ${median.toFixed(2)} ms/step over ${kept.length} steps (min ${kept[0]!.toFixed(2)}), loss ${lastLoss.toFixed(4)}`);
+console.log(`${w2 ? 'W2' : w1 ? 'W1 lstm' : 'W3'} ${(await import('../src/backend/registry.js')).getBackend().name}: median ${median.toFixed(2)} ms/step over ${kept.length} steps (min ${kept[0]!.toFixed(2)}), loss ${lastLoss.toFixed(4)}`);
