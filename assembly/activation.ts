@@ -1,5 +1,5 @@
 // Elementwise activations worth a trip into wasm: the transcendental ones, in SIMD.
-import { at } from './desc';
+import { at, int, ptr } from './desc';
 import { exp4, sigmoid4, tanh4 } from './simdmath';
 
 export namespace UnaryCode {
@@ -21,6 +21,15 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
   for (; i < n; i++) {
     store<f32>(at(out, i), f32x4.extract_lane(apply(op, f32x4.splat(load<f32>(at(x, i)))), 0));
   }
+}
+
+// desc: OP, X, OUT, N, PER_CHUNK. One chunk of a large activation, for the worker pool.
+export function unary_chunk(desc: usize, chunk: i32, tid: i32): void {
+  const n = int(desc, 3);
+  const per = int(desc, 4);
+  const start = chunk * per;
+  const end = min(n, start + per);
+  if (end > start) unary(int(desc, 0), ptr(desc, 1) + (<usize>start << 2), ptr(desc, 2) + (<usize>start << 2), end - start);
 }
 
 /** dst[r, j] = b1[j] + b2[j] for r < rows (a pointer of 0 is a missing bias). */

@@ -7,7 +7,7 @@
  * then PyTorch) N times back to back and keeps each side's best figure: interleaved rounds
  * give both sides the same chances on a machine shared with other work.
  */
-import { getBackend, setBackend, setThreads } from '../src/index.js';
+import { getBackend, nativeInfo, setBackend, setThreads } from '../src/index.js';
 import { getRuntime } from '../src/backend/wasm/runtime.js';
 import { type Figure, load, machine, progress, table, writeReport } from './lib/report.js';
 import { FULL, QUICK } from './lib/timing.js';
@@ -99,6 +99,8 @@ async function main(): Promise<void> {
     const rt = getRuntime();
     await rt.whenReady();
     threads = rt.threads;
+  } else if (backend === 'native') {
+    threads = nativeInfo().threads;
   }
   const m = machine();
   const loadStart = load();

@@ -74,9 +74,15 @@ export const UNARY_CODES = { exp: 0, tanh: 1, sigmoid: 2 } as const;
 export function unary(rt: Runtime, code: number, x: FloatArray, out: FloatArray): void {
   const ar = rt.arena;
   ar.reset();
+  const n = x.length;
   const px = ar.put(x);
-  rt.k.unary(code, px, px, x.length);
-  ar.get(px, out.subarray(0, x.length));
+  if (rt.threads > 1 && n >= THRESHOLDS.parallelElements) {
+    const per = Math.max(4, Math.ceil(n / (4 * rt.threads) / 4) * 4);
+    rt.run('unary_chunk', rt.desc([code, px, px, n, per]), Math.ceil(n / per));
+  } else {
+    rt.k.unary(code, px, px, n);
+  }
+  ar.get(px, out.subarray(0, n));
 }
 
 export function sumAxis(rt: Runtime, x: FloatArray, outer: number, n: number, inner: number, out: FloatArray, accumulate: boolean): void {
