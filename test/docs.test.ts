@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 // Every ```ts block of the docs is type-checked and run, importing the sources in place of the
 // package ('glimpse' → src/index.ts, 'glimpse/node' → src/node.ts).
-const DOCS = ['docs/building-blocks.md', 'docs/web.md'];
+const DOCS = ['docs/building-blocks.md', 'docs/web.md', 'README.md'];
 const root = resolve('.');
 const dir = join(root, 'node_modules/.cache/glimpse-docs');
 

@@ -16,7 +16,7 @@ type S2S = Extract<Experiment, { kind: 'seq2seq' }>;
 function w3Experiment(seed: number, quick: boolean): S2S {
   const config = resolveRunConfig({
     task: 'reverse', attention: 'luong-general',
-    train: { target: 0.99, evalEvery: quick ? 30 : 100, epochs: 10, maxSteps: quick ? 60 : 0, seed },
+    train: { target: 0.99, evalEvery: quick ? 30 : 100, epochs: 10, maxSteps: quick ? 60 : 0, seed, schedule: 'none' }, // the protocol's constant rate
   });
   const exp = buildExperiment(config) as S2S;
   const { train, test } = exp.task.data;
@@ -74,7 +74,7 @@ export const w3b: Workload = {
   description: 'W3b bottleneck study: lengths 10–60, 3,000 steps, exact match and token accuracy per length bucket with and without attention',
   async run(ctx) {
     const steps = ctx.quick ? 40 : 3000;
-    const base = { task: 'reverse', data: { minLen: W3B.minLen, maxLen: W3B.maxLen }, train: { maxSteps: steps, evalEvery: steps, epochs: 100, target: null, seed: 0 } };
+    const base = { task: 'reverse', data: { minLen: W3B.minLen, maxLen: W3B.maxLen }, train: { maxSteps: steps, evalEvery: steps, epochs: 100, target: null, seed: 0, schedule: 'none' } };
     const attn = resolveRunConfig({ ...base, attention: 'luong-general', model: { inputFeeding: false } });
     const target = buildExperiment(attn).model.numParameters();
     // The plain decoder is widened (even sizes: the bidirectional encoder halves them) to the closest parameter count.

@@ -42,7 +42,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     attention: 'luong-general',
     data: quick ? { trainSize: 2000, validSize: 200, testSize: 200, minLen: 3, maxLen: 10 } : {},
     model: quick ? { embeddingSize: 32, encoderHidden: 32, decoderHidden: 64, attentionSize: 64 } : {},
-    train: quick ? { epochs: 20, evalEvery: 50, target: 0.9, lr: 3e-3 } : {},
+    train: quick ? { epochs: 20, evalEvery: 50, target: 0.9, lr: 3e-3, schedule: 'none' } : {},
   });
   const session = startSession(config, { runsDir: options.runsDir, name: quick ? 'demo-quick' : 'demo-reverse', version: VERSION });
   say(`glimpse demo: learning to reverse letter strings (${config.data.minLen}–${config.data.maxLen} letters) with Luong attention`);

@@ -126,8 +126,10 @@ function presets(task: TaskName, attention: AttentionKind | null): { data: Parti
       attention: att, embeddingSize: 64, encoderHidden: 64, bidirectional: true, decoderHidden: 128, attentionSize: 128,
       heads: 4, dropout: 0, bridge: 'concat', inputFeeding: luong,
     },
-    // Stop once validation exact match passes 99.5 % (the test split then clears 99 %).
-    train: { epochs: 10, lr: 1e-3, clip: 1, evalEvery: 100, target: 0.995 },
+    // PROTOCOL W3's recipe, plus halving the rate after two evaluations without a new best:
+    // at a constant rate exact match hovers at 96–99 % for a thousand steps and more. Stops once
+    // validation exact match passes 99.5 % (the test split then clears 99 %).
+    train: { epochs: 20, lr: 1e-3, clip: 1, evalEvery: 100, target: 0.995, schedule: 'plateau', plateauFactor: 0.5, plateauPatience: 1 },
   };
 }
 

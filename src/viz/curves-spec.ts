@@ -232,7 +232,8 @@ function metricPanel(points: { x: number; y: number }[], metricName: string, hig
   const percent = /acc|exact|match/i.test(metricName) && values.every((v) => v >= 0 && v <= 1);
   const best = points.reduce((b, p) => ((higherIsBetter ? p.y > b.y : p.y < b.y) ? p : b));
   const shown = percent ? `${(best.y * 100).toFixed(1)}%` : short(best.y);
-  const note = `best ${shown} (epoch ${best.x})`;
+  // Evaluations every N steps sit at fractional epochs: two decimals say where.
+  const note = `best ${shown} (epoch ${Number.isInteger(best.x) ? best.x : best.x.toFixed(2)})`;
   const y = {
     field: 'y', type: 'quantitative' as const, title: metricName, scale: yScaleFor(values),
     axis: percent ? { format: '.0%', labelFlush: true } : { labelFlush: true },

@@ -37,6 +37,9 @@ describe('trainingCurvesSpec', () => {
     const bestOf = (s: Spec): unknown => rows(s.hconcat[1]!.layer).find((r) => typeof r.note === 'string');
     expect(bestOf(trainingCurvesSpec(acc) as unknown as Spec)).toMatchObject({ x: 2, note: 'best 90.0% (epoch 2)' });
     expect(bestOf(trainingCurvesSpec(acc, { higherIsBetter: false }) as unknown as Spec)).toMatchObject({ x: 1 });
+    // Evaluations every N steps fall at fractional epochs, written with two decimals.
+    const fractional = acc.map((r) => ({ ...r, epoch: r.epoch + 1 / 3 }));
+    expect(bestOf(trainingCurvesSpec(fractional) as unknown as Spec)).toMatchObject({ note: 'best 90.0% (epoch 2.33)' });
   });
 
   it('places per-step losses on the epoch axis and leaves out missing or infinite values', () => {
