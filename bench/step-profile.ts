@@ -1,27 +1,15 @@
 /**
- * Where a W3 (or `--w1`) training step spends its time in kernels: wraps every Backend function
+ * Where a W3 (or `--w1`, `--w2`) training step spends its time in kernels: wraps every Backend function
  * with a timer and prints calls and microseconds per step, by kernel and shape class.
- *   node --import tsx bench/step-profile.ts [--w1|--w2] [--backend native|wasm|js]
+ *   node --import tsx bench/step-profile.ts [--w1|--w2] [--steps N] [--backend native|wasm|js]
  */
-import { getBackend, setBackend } from '../src/backend/registry.js';
+import { getBackend } from '../src/backend/registry.js';
 import { resolveTrainConfig } from '../src/train/config.js';
 import { buildExperiment } from '../src/train/experiment.js';
-import { resolveRunConfig } from '../src/train/run-config.js';
 import { Trainer } from '../src/train/trainer.js';
+import { stepWorkload } from './lib/step-workload.js';
 
-const args = process.argv.slice(2);
-const w1 = args.includes('--w1');
-const w2 = args.includes('--w2');
-const bi = args.indexOf('--backend');
-if (bi >= 0) setBackend(args[bi + 1]!);
-const steps = w1 || w2 ? 15 : 60;
-const warmup = w1 || w2 ? 5 : 10;
-const train = { maxSteps: steps, evalEvery: 0, epochs: 1 };
-const config = w2
-  ? resolveRunConfig({ task: 'translate', data: { source: '../shared/data/multi30k' }, train })
-  : w1
-  ? resolveRunConfig({ task: 'lm', modelName: 'lstm', data: { source: '../shared/data/tinyshakespeare' }, train })
-  : resolveRunConfig({ task: 'reverse', attention: 'luong-general', train });
+const { config, warmup } = stepWorkload(process.argv.slice(2), { small: 60, large: 15 });
 const exp = buildExperiment(config);
 const backend = getBackend() as unknown as Record<string, unknown>;
 const stats = new Map<string, { calls: number; ms: number }>();

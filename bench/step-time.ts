@@ -3,30 +3,12 @@
  * W1 LSTM LM, `--w2` for W2 translation), after warm-up steps: the figure the perf work on small models is judged by.
  *   node --import tsx bench/step-time.ts [--w1|--w2] [--steps N] [--backend native|wasm|js]
  */
-import { setBackend } from '../src/backend/registry.js';
 import { resolveTrainConfig } from '../src/train/config.js';
 import { buildExperiment } from '../src/train/experiment.js';
-import { resolveRunConfig } from '../src/train/run-config.js';
 import { Trainer } from '../src/train/trainer.js';
+import { stepWorkload } from './lib/step-workload.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const w1 = args.includes('--w1');
-const w2 = args.includes('--w2');
-const steps = Number(flag('--steps') ?? (w1 ? 40 : 150));
-const warmup = w1 || w2 ? 5 : 10;
-const backend = flag('--backend');
-if (backend) setBackend(backend);
-
-const train = { maxSteps: steps, evalEvery: 0, epochs: 1 };
-const config = w2
-  ? resolveRunConfig({ task: 'translate', data: { source: '../shared/data/multi30k' }, train })
-  : w1
-  ? resolveRunConfig({ task: 'lm', modelName: 'lstm', data: { source: '../shared/data/tinyshakespeare' }, train })
-  : resolveRunConfig({ task: 'reverse', attention: 'luong-general', train });
+const { name, config, warmup } = stepWorkload(process.argv.slice(2), { small: 150, large: 40 });
 const exp = buildExperiment(config);
 const trainer = new Trainer(exp.task as never, resolveTrainConfig(config.train));
 const times: number[] = [];
@@ -49,4 +31,4 @@ const kept = times.slice(warmup).sort((a, b) => a - b);
 const median = kept[Math.floor(kept.length / 2)]!;
 const pct = (q: number): string => kept[Math.floor(q * (kept.length - 1))]!.toFixed(1);
 console.log(`percentiles 10/25/50/75/90: ${pct(0.1)} ${pct(0.25)} ${pct(0.5)} ${pct(0.75)} ${pct(0.9)}; mean ${(kept.reduce((s, x) => s + x, 0) / kept.length).toFixed(2)}`);
-console.log(`${w2 ? 'W2' : w1 ? 'W1 lstm' : 'W3'} ${(await import('../src/backend/registry.js')).getBackend().name}: median ${median.toFixed(2)} ms/step over ${kept.length} steps (min ${kept[0]!.toFixed(2)}), loss ${lastLoss.toFixed(4)}`);
+console.log(`${name} ${(await import('../src/backend/registry.js')).getBackend().name}: median ${median.toFixed(2)} ms/step over ${kept.length} steps (min ${kept[0]!.toFixed(2)}), loss ${lastLoss.toFixed(4)}`);
