@@ -68,9 +68,8 @@ function binaryOp(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
     const gy = g!;
     const needA = a.requiresGrad;
     const needB = b.requiresGrad;
-    if (op === 'add' && bc === null) return [gy, gy];
-    // ∂(a + b) is the identity: each input's gradient is gy summed over its broadcast dims,
-    // with no full-size copies (additive attention's [B, S, A] sums take this path).
+    // ∂(a + b) is the identity: each input's gradient is gy summed over its broadcast dims
+    // (gy itself where the shapes agree), with no full-size copies.
     if (op === 'add') return [needA ? sumTo(gy, a.shape) : null, needB ? sumTo(gy, b.shape) : null];
     if (bc === null) {
       // Same shapes: the kernel can write straight into the engine's sums.

@@ -7,6 +7,15 @@ import type { AdamParams, FloatArray } from '../backend.js';
 import { type Runtime, f32 } from './runtime.js';
 import { THRESHOLDS } from './thresholds.js';
 
+/**
+ * Chunks for an elementwise kernel over n elements: elements per chunk (a multiple of 4, for
+ * SIMD) and the count; one chunk (run on the caller) when small or single-threaded.
+ */
+function elementChunks(rt: Runtime, n: number): { per: number; count: number } {
+  const per = rt.threads > 1 && n >= THRESHOLDS.parallelElements ? Math.max(4, Math.ceil(n / (4 * rt.threads) / 4) * 4) : Math.max(n, 1);
+  return { per, count: Math.ceil(n / per) };
+}
+
 /** Chunks for `rows` rows of `n`: rows per chunk and the count (1 chunk when small). */
 function rowChunks(rt: Runtime, rows: number, n: number): { rpc: number; count: number } {
   if (rows === 0) return { rpc: 1, count: 0 };
@@ -76,12 +85,8 @@ export function unary(rt: Runtime, code: number, x: FloatArray, out: FloatArray)
   ar.reset();
   const n = x.length;
   const px = ar.put(x);
-  if (rt.threads > 1 && n >= THRESHOLDS.parallelElements) {
-    const per = Math.max(4, Math.ceil(n / (4 * rt.threads) / 4) * 4);
-    rt.run('unary_chunk', rt.desc([code, px, px, n, per]), Math.ceil(n / per));
-  } else {
-    rt.k.unary(code, px, px, n);
-  }
+  const { per, count } = elementChunks(rt, n);
+  rt.run('unary_chunk', rt.desc([code, px, px, n, per]), count);
   ar.get(px, out.subarray(0, n));
 }
 
@@ -102,12 +107,11 @@ export function adam(rt: Runtime, param: FloatArray, grad: FloatArray, m: FloatA
   const pg = ar.put(grad.subarray(0, n));
   const pm = ar.put(m.subarray(0, n));
   const pv = ar.put(v.subarray(0, n));
-  const parallel = rt.threads > 1 && n >= THRESHOLDS.parallelElements;
-  const per = parallel ? Math.max(4, Math.ceil(n / (4 * rt.threads) / 4) * 4) : Math.max(n, 1);
+  const { per, count } = elementChunks(rt, n);
   const desc = rt.desc([
     pp, pg, pm, pv, n, per, f32(p.beta1), f32(p.beta2), f32(p.eps), f32(p.stepSize), f32(p.bc2Sqrt), f32(p.weightDecay), f32(p.decayFactor),
   ]);
-  rt.run('adam_chunk', desc, Math.ceil(n / per));
+  rt.run('adam_chunk', desc, count);
   ar.get(pp, param);
   ar.get(pm, m.subarray(0, n));
   ar.get(pv, v.subarray(0, n));
