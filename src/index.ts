@@ -29,6 +29,7 @@ export {
 export * from './ops/index.js';
 export { Rng, manualSeed, defaultRng, type RngState } from './util/rng.js';
 export { GlimpseError } from './util/errors.js';
+export { ruleOf, tableKeys, isTableKey } from './util/table.js';
 export { getBackend, setBackend, availableBackends, initBackend, setThreads } from './backend/registry.js';
 export { wasmInfo, type WasmInfo } from './backend/wasm/runtime.js';
 export { setNativeThreads, setNativeIsa, nativeInfo, type NativeInfo } from './backend/native/index.js';

@@ -17,6 +17,7 @@ export {
   writeAttentionPng, writeTrainingCurvesPng, writeGroupedBarsPng, dejavuTextWidth,
 } from './viz/node.js';
 export { buildExperiment } from './train/experiment.js';
+export { readRunConfigInput, MAX_CONFIG_BYTES } from './train/config-file.js';
 export { RunFolder, listRuns } from './train/run-folder.js';
 export {
   startSession, resumeSession, trainSession, loadRun, loadTrainedModel, type Session, type RunSummary,

@@ -44,9 +44,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     model: quick ? { embeddingSize: 32, encoderHidden: 32, decoderHidden: 64, attentionSize: 64 } : {},
     train: quick ? { epochs: 20, evalEvery: 50, target: 0.9, lr: 3e-3, schedule: 'none' } : {},
   });
+  const data = train.resolveData('generated', config.data);
   const session = startSession(config, { runsDir: options.runsDir, name: quick ? 'demo-quick' : 'demo-reverse', version: VERSION });
-  say(`glimpse demo: learning to reverse letter strings (${config.data.minLen}–${config.data.maxLen} letters) with Luong attention`);
-  say(`  ${session.experiment.model.numParameters().toLocaleString('en-US')} parameters, ${config.data.trainSize.toLocaleString('en-US')} training pairs; stops at ${(config.train.target! * 100).toFixed(1)} % validation exact match`);
+  say(`glimpse demo: learning to reverse letter strings (${data.minLen}–${data.maxLen} letters) with Luong attention`);
+  say(`  ${session.experiment.model.numParameters().toLocaleString('en-US')} parameters, ${data.trainSize.toLocaleString('en-US')} training pairs; stops at ${(config.train.target! * 100).toFixed(1)} % validation exact match`);
   const summary = await trainWithProgress(session, options.progress ?? true, say);
   const run = session.run;
   const trained = loadTrainedModel(run.dir);
@@ -73,12 +74,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     weights: shown.weights, rowLabels: shown.rowLabels, colLabels: shown.colLabels,
     title: `Reversing "${shown.input}": attention`, subtitle: 'each output letter attends to the input letter it copies', yTitle: 'output', xTitle: 'input',
   });
-  const { epochs, steps, metricName } = train.curvesFromLog(run.metrics(), 'reverse');
+  const { epochs, steps, metricName, logEvery } = train.curvesFromLog(run.metrics(), config.task);
   const curves = run.path('curves.png');
-  await writeTrainingCurvesPng(curves, epochs, { title: 'glimpse demo: reversal with attention', steps, metricName });
+  await writeTrainingCurvesPng(curves, epochs, { title: 'glimpse demo: reversal with attention', steps, metricName, stepInterval: logEvery });
   say('');
   if (summary.test) {
-    const n = config.data.testSize.toLocaleString('en-US');
+    const n = data.testSize.toLocaleString('en-US');
     say(`test exact match ${(summary.test.exact! * 100).toFixed(1)} %, token accuracy ${(summary.test.token_acc! * 100).toFixed(1)} % (${n} unseen strings)`);
   }
   say(`training took ${summary.trainSeconds.toFixed(0)} s (${summary.steps} steps)`);

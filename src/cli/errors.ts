@@ -1,11 +1,16 @@
 import { GlimpseError } from '../index.js';
 
-/** Exit codes of the command line. */
+/** Exit codes of the command line: usage errors (a bad flag or flag combination) exit 2. */
 export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130 } as const;
+
+/** A command used wrongly: flags that do not go together, or one that does not apply. Exits 2. */
+export class UsageError extends GlimpseError {
+  override readonly name = 'UsageError';
+}
 
 /**
  * Runs a command action: any error becomes one line on stderr (`glimpse <command>: message`)
- * and a non-zero exit code; the stack trace is printed only with --verbose.
+ * and a non-zero exit code (2 for usage errors); the stack trace is printed only with --verbose.
  */
 export async function runAction(command: string, verbose: boolean, action: () => Promise<void> | void): Promise<void> {
   try {
@@ -17,6 +22,6 @@ export async function runAction(command: string, verbose: boolean, action: () =>
     process.stderr.write(`glimpse ${command}: ${message.split('\n')[0]}\n`);
     if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
     else if (!known) process.stderr.write('(an unexpected error: run again with --verbose for the stack trace)\n');
-    process.exitCode = EXIT.error;
+    process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.error;
   }
 }

@@ -7,7 +7,11 @@ import { registerGenerate } from './commands/generate.js';
 import { registerTranslate } from './commands/translate.js';
 import { registerPlot } from './commands/plot.js';
 import { registerDemo } from './commands/demo.js';
+import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
+
+/** commander's own outcomes that are not errors. */
+const NOT_ERRORS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync']);
 
 /**
  * The command tree. Every command's options are listed with their defaults by `--help`; bad
@@ -18,7 +22,9 @@ export function buildProgram(): Command {
     .description('Attention-based sequence models on CPU: train, generate, translate and see what the model attends to.')
     .version(VERSION)
     .option('--verbose', 'print stack traces of errors', false)
-    .configureHelp({ showGlobalOptions: true });
+    .configureHelp({ showGlobalOptions: true })
+    // A bad flag or argument is a usage error: commander has printed its line; exit 2.
+    .exitOverride((err) => process.exit(NOT_ERRORS.has(err.code) ? err.exitCode : EXIT.usage));
   registerDemo(program);
   registerTrain(program);
   registerEval(program);

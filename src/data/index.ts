@@ -16,6 +16,7 @@ export {
   lmTokenStream, charStream, lineRangesByFraction, buildLmCorpus, batchify, numLmWindows, lmWindow, lmWindows,
   W1_LINE_RANGES, W1_BATCH_SIZE, W1_BPTT,
   type LineRanges, type LmCorpusOptions, type LmCorpus, type BatchedStream, type LmWindow,
+  TEXT_LEVELS, TEXT_LEVEL_NAMES, type TextLevel, type TextLevelRule,
 } from './lm.js';
 export {
   alignParallel, buildParallelCorpus, encodeParallel,
@@ -27,6 +28,7 @@ export {
 } from './batching.js';
 export {
   reverseTask, copyTask, sortTask, datesTask, syntheticTask, encodeSynthetic, LETTERS, SYNTHETIC_SPECIALS, W3, W3B,
+  SYNTHETIC_TASKS, SYNTHETIC_TASK_NAMES, type SyntheticRule,
   type SyntheticTask, type SyntheticTaskName, type SyntheticPair, type LetterTaskOptions,
 } from './synthetic.js';
 export { DATE_FORMATS, isoDate, daysInMonth, type DateParts } from './dates.js';

@@ -7,7 +7,8 @@
  * (`data[r * B + b]`); a window's input and target are `[L, B]`.
  */
 import { check } from '../util/errors.js';
-import { charTokenize, protocolTokenize, splitLines } from './tokenize.js';
+import { tableKeys } from '../util/table.js';
+import { charTokenize, detokenizeChars, detokenizeWords, protocolTokenize, splitLines } from './tokenize.js';
 import { EOS, UNK, Vocab } from './vocab.js';
 
 /** Line ranges `[start, end)` (0-based) of each split. */
@@ -54,12 +55,53 @@ export function lineRangesByFraction(nLines: number, fractions: { valid: number;
   return { train: [0, a], valid: [a, a + nValid], test: [a + nValid, nLines] };
 }
 
+/** How a text is read at one level of tokens: as a stream, and as one input or output. */
+export interface TextLevelRule {
+  /** Lines → the token stream (with the level's line ends). */
+  stream(lines: readonly string[]): string[];
+  /** One input text → tokens. */
+  tokenize(text: string): string[];
+  /** Tokens (a stream's, line ends included) → text. */
+  detokenize(tokens: readonly string[]): string;
+  /** Vocabulary specials and the default least count. */
+  readonly specials: readonly string[];
+  readonly minFreq: number;
+  /** Every token seen in train gets an id, whatever the least count asked for (characters). */
+  readonly keepsRare: boolean;
+}
+
+const levels = {
+  /** Words (the protocol tokenizer), each line ending in `<eos>` (PROTOCOL W1). */
+  word: {
+    stream: (lines) => lmTokenStream(lines),
+    tokenize: protocolTokenize,
+    detokenize: (tokens) => {
+      const lines: string[][] = [[]];
+      for (const tok of tokens) {
+        if (tok === EOS) lines.push([]);
+        else lines[lines.length - 1]!.push(tok);
+      }
+      return lines.map((l) => detokenizeWords(l)).join('\n');
+    },
+    specials: [UNK, EOS],
+    minFreq: 2,
+    keepsRare: false,
+  },
+  /** Characters, each line ending in `'\n'`. */
+  char: { stream: charStream, tokenize: charTokenize, detokenize: detokenizeChars, specials: [UNK], minFreq: 1, keepsRare: true },
+} satisfies Record<string, TextLevelRule>;
+
+/** The token levels of a text corpus: `word` or `char`. */
+export type TextLevel = keyof typeof levels;
+export const TEXT_LEVELS: { readonly [L in TextLevel]: TextLevelRule } = levels;
+export const TEXT_LEVEL_NAMES = tableKeys(TEXT_LEVELS);
+
 /** Options of {@link buildLmCorpus}. */
 export interface LmCorpusOptions {
   /** Split ranges (default: the W1 ranges). */
   ranges?: LineRanges;
   /** `'word'` (protocol tokenizer + `<eos>`) or `'char'` (characters + `'\n'`); default `'word'`. */
-  level?: 'word' | 'char';
+  level?: TextLevel;
   /** Keep train tokens seen at least this often (default 2 for words, 1 for characters). */
   minFreq?: number;
   /** Vocabulary specials (default `<unk> <eos>` for words, `<unk>` for characters). */
@@ -84,7 +126,7 @@ export interface LmCorpus {
  * const train = batchify(ids.train!, W1_BATCH_SIZE);
  */
 export function buildLmCorpus(text: string, options: LmCorpusOptions = {}): LmCorpus {
-  const level = options.level ?? 'word';
+  const level = TEXT_LEVELS[options.level ?? 'word'];
   const ranges = options.ranges ?? W1_LINE_RANGES;
   const lines = splitLines(text);
   const needed = Math.max(...Object.values(ranges).map((r) => r[1]));
@@ -94,11 +136,11 @@ export function buildLmCorpus(text: string, options: LmCorpusOptions = {}): LmCo
   const tokens: Record<string, string[]> = {};
   for (const [split, [a, b]] of Object.entries(ranges)) {
     const part = lines.slice(a, b);
-    tokens[split] = level === 'word' ? lmTokenStream(part) : charStream(part);
+    tokens[split] = level.stream(part);
   }
   const vocab = Vocab.build([tokens.train!], {
-    specials: options.specials ?? (level === 'word' ? [UNK, EOS] : [UNK]),
-    minFreq: options.minFreq ?? (level === 'word' ? 2 : 1),
+    specials: options.specials ?? level.specials,
+    minFreq: options.minFreq ?? level.minFreq,
   });
   const ids: Record<string, Int32Array> = {};
   for (const [split, toks] of Object.entries(tokens)) ids[split] = vocab.encode(toks);

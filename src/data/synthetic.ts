@@ -5,6 +5,7 @@
  */
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
+import { ruleOf, tableKeys } from '../util/table.js';
 import { dateExample, DATE_SRC_ALPHABET, DATE_TGT_ALPHABET } from './dates.js';
 import type { Seq2SeqExample } from './parallel.js';
 import { Vocab } from './vocab.js';
@@ -19,11 +20,9 @@ export interface SyntheticPair {
   tgt: string[];
 }
 
-export type SyntheticTaskName = 'reverse' | 'copy' | 'sort' | 'dates';
-
 /** A task: its vocabularies and a seeded generator. */
 export interface SyntheticTask {
-  name: SyntheticTaskName;
+  name: string;
   description: string;
   srcVocab: Vocab;
   tgtVocab: Vocab;
@@ -121,20 +120,31 @@ export function datesTask(options: { minYear?: number; maxYear?: number } = {}):
   };
 }
 
+/** What a synthetic task's row says: its summary, an example input, and how to make it. */
+export interface SyntheticRule {
+  readonly summary: string;
+  /** An input to try a trained model on. */
+  readonly example: string;
+  /** Whether the source is letters a–z whose length the options set. */
+  readonly letters: boolean;
+  make(options: LetterTaskOptions): SyntheticTask;
+}
+
+const table = {
+  reverse: { summary: 'reverse a string of letters (PROTOCOL W3)', example: 'helloworld', letters: true, make: reverseTask },
+  copy: { summary: 'copy a string of letters', example: 'helloworld', letters: true, make: copyTask },
+  sort: { summary: 'sort the letters of a string', example: 'helloworld', letters: true, make: sortTask },
+  dates: { summary: 'normalise a written date to YYYY-MM-DD', example: '3rd of March 2021', letters: false, make: () => datesTask() },
+} satisfies Record<string, SyntheticRule>;
+
+/** The synthetic tasks: a new one is a generator (its file) and a row here. */
+export type SyntheticTaskName = keyof typeof table;
+export const SYNTHETIC_TASKS: { readonly [K in SyntheticTaskName]: SyntheticRule } = table;
+export const SYNTHETIC_TASK_NAMES = tableKeys(SYNTHETIC_TASKS);
+
 /** The task called `name` (an unknown name is an error listing the known ones). */
 export function syntheticTask(name: string, options: LetterTaskOptions = {}): SyntheticTask {
-  switch (name) {
-    case 'reverse':
-      return reverseTask(options);
-    case 'copy':
-      return copyTask(options);
-    case 'sort':
-      return sortTask(options);
-    case 'dates':
-      return datesTask();
-    default:
-      check(false, `unknown synthetic task ${JSON.stringify(name)}; expected one of reverse, copy, sort, dates`);
-  }
+  return ruleOf(SYNTHETIC_TASKS, name, 'synthetic task').make(options);
 }
 
 /**

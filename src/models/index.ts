@@ -1,10 +1,13 @@
 /**
- * glimpse's models: the language model (LSTM/GRU, optionally with causal attention, PROTOCOL W1)
- * and the encoder–decoder with attention (Bahdanau, Luong, multi-head; PROTOCOL W2 and W3).
+ * glimpse's models, in two families (`FAMILIES`): language models (LSTM/GRU, optionally with
+ * causal attention, PROTOCOL W1) and encoder–decoders with attention (Bahdanau, Luong,
+ * multi-head; PROTOCOL W2 and W3). Each family's architectures, the seq2seq attention kinds, the
+ * recurrent cells and the decoder bridges are typed rule tables.
  *
  * @example
  * import { models } from 'glimpse';
  * const s2s = new models.Seq2Seq({ srcVocabSize: 29, tgtVocabSize: 29, attention: 'luong-general', inputFeeding: true });
+ * Object.keys(models.ATTENTION); // ['none', 'bahdanau', 'luong-dot', 'luong-general', 'luong-concat', 'multi-head']
  *
  * @packageDocumentation
  */
@@ -12,7 +15,17 @@ export {
   LanguageModel, LANGUAGE_MODEL_SPEC,
   type LanguageModelConfig, type LanguageModelOutput, type LanguageModelStepState,
 } from './lm.js';
+export { Seq2Seq, SEQ2SEQ_SPEC, type Seq2SeqConfig, type SourceBatch } from './seq2seq.js';
 export {
-  Seq2Seq, SEQ2SEQ_SPEC, ATTENTION_KINDS,
-  type AttentionKind, type Seq2SeqConfig, type SourceBatch, type Encoded, type DecoderState,
-} from './seq2seq.js';
+  ATTENTION, ATTENTION_KINDS, type AttentionKind, type AttentionRule, type AttentionDims, type AttentionOption, type DecoderFlowName,
+} from './attention-kinds/index.js';
+export { DECODER_FLOWS, type DecoderFlow, type DecoderParts, type DecoderState, type Encoded, type StepResult } from './decoder-flows.js';
+export { BRIDGES, BRIDGE_KINDS, type BridgeKind, type BridgeRule } from './bridges.js';
+export { RECURRENT_KINDS, RECURRENT_KIND_NAMES, type RecurrentKind, type RecurrentKindName } from './recurrent-kinds.js';
+export {
+  FAMILIES, LM_ARCHS, SEQ2SEQ_ARCHS,
+  type ModelFamily, type LmArch, type Seq2SeqArch, type ArchRule, type LmSizes, type Seq2SeqSizes,
+  type LanguageModelLike, type Seq2SeqLike,
+} from './families.js';
+export type { StepModel, StepOutput } from './step.js';
+export { MAX_LAYER_SIZE, MAX_LAYERS, MAX_VOCAB, MAX_HEADS } from './limits.js';

@@ -1,14 +1,16 @@
 import { tensor } from '../core/create.js';
 import { noGrad } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
-import type { StepModel } from '../decode/types.js';
-import { type InitOptions, Dropout, Embedding, GRU, LSTM, Linear, Module, type RecurrentState } from '../nn/index.js';
+import { type InitOptions, Dropout, Embedding, type GRU, type LSTM, Linear, Module, type RecurrentState } from '../nn/index.js';
 import { uniform } from '../nn/init.js';
 import {
   concat, indexSelect, logSoftmax, reshape, scaledDotProductAttention, slice, tanh, transpose,
 } from '../ops/index.js';
 import { type ConfigSpec, resolveConfig } from '../util/config.js';
 import { GlimpseError } from '../util/errors.js';
+import { RECURRENT_KINDS, RECURRENT_KIND_NAMES, type RecurrentKindName } from './recurrent-kinds.js';
+import { MAX_LAYERS, MAX_LAYER_SIZE, MAX_VOCAB } from './limits.js';
+import type { StepModel } from './step.js';
 
 /**
  * Word- or character-level language model: embedding → stacked LSTM/GRU → (optional causal
@@ -17,7 +19,7 @@ import { GlimpseError } from '../util/errors.js';
  */
 export interface LanguageModelConfig {
   vocabSize: number;
-  cell?: 'lstm' | 'gru';
+  cell?: RecurrentKindName;
   /** Causal dot-product attention of h_t over h_1..h_t of the current window (scores h_t·h_s/√H). */
   attention?: boolean;
   embeddingSize?: number;
@@ -33,17 +35,17 @@ export interface LanguageModelConfig {
   attentionWindow?: number;
 }
 
-export const LANGUAGE_MODEL_SPEC: ConfigSpec = {
-  vocabSize: { type: 'int', min: 1 },
-  cell: { type: 'enum', values: ['lstm', 'gru'], default: 'lstm' },
+export const LANGUAGE_MODEL_SPEC: ConfigSpec<LanguageModelConfig> = {
+  vocabSize: { type: 'int', min: 1, max: MAX_VOCAB },
+  cell: { type: 'enum', values: RECURRENT_KIND_NAMES, default: 'lstm' },
   attention: { type: 'boolean', default: false },
-  embeddingSize: { type: 'int', min: 1, default: 256 },
-  hiddenSize: { type: 'int', min: 1, default: 256 },
-  numLayers: { type: 'int', min: 1, default: 2 },
+  embeddingSize: { type: 'int', min: 1, max: MAX_LAYER_SIZE, default: 256 },
+  hiddenSize: { type: 'int', min: 1, max: MAX_LAYER_SIZE, default: 256 },
+  numLayers: { type: 'int', min: 1, max: MAX_LAYERS, default: 2 },
   dropout: { type: 'number', min: 0, max: 1, maxExclusive: true, default: 0.2 },
   embeddingDropout: { type: 'number', min: 0, max: 1, maxExclusive: true, default: 0 },
   tieWeights: { type: 'boolean', default: false },
-  attentionWindow: { type: 'int', min: 1, default: 35 },
+  attentionWindow: { type: 'int', min: 1, max: 1_000_000, default: 35 },
 };
 
 /** What a forward pass over a window returns. */
@@ -79,7 +81,7 @@ export class LanguageModel extends Module {
 
   constructor(config: LanguageModelConfig, init: InitOptions = {}) {
     super();
-    const c = resolveConfig<Required<LanguageModelConfig>>('LanguageModel', config, LANGUAGE_MODEL_SPEC);
+    const c = resolveConfig<LanguageModelConfig>('LanguageModel', config, LANGUAGE_MODEL_SPEC);
     if (c.tieWeights && c.embeddingSize !== c.hiddenSize) {
       throw new GlimpseError(`LanguageModel: tieWeights needs embeddingSize = hiddenSize, got ${c.embeddingSize} and ${c.hiddenSize}`);
     }
@@ -87,8 +89,7 @@ export class LanguageModel extends Module {
     const H = c.hiddenSize;
     // Names as the PyTorch reference (pytorch/examples word_language_model), so state dicts move both ways.
     this.encoder = this.registerModule('encoder', new Embedding({ numEmbeddings: c.vocabSize, embeddingDim: c.embeddingSize }, init));
-    const RNN = c.cell === 'lstm' ? LSTM : GRU;
-    this.rnn = this.registerModule('rnn', new RNN({ inputSize: c.embeddingSize, hiddenSize: H, numLayers: c.numLayers, dropout: c.numLayers > 1 ? c.dropout : 0 }, init));
+    this.rnn = this.registerModule('rnn', RECURRENT_KINDS[c.cell].layer({ inputSize: c.embeddingSize, hiddenSize: H, numLayers: c.numLayers, dropout: c.numLayers > 1 ? c.dropout : 0 }, init));
     this.combine = c.attention ? this.registerModule('combine', new Linear({ inFeatures: 2 * H, outFeatures: H }, init)) : null;
     this.decoder = this.registerModule('decoder', new Linear({ inFeatures: H, outFeatures: c.vocabSize }, init));
     this.drop = this.registerModule('drop', new Dropout({ p: c.dropout }, init));
@@ -98,6 +99,16 @@ export class LanguageModel extends Module {
     if (c.tieWeights) this.setParameter('decoder.weight', this.encoder.weight);
     else this.setParameter('decoder.weight', uniform([c.vocabSize, H], 0.1, init));
     this.decoder.bias!.data.fill(0);
+  }
+
+  /** V: vocabulary size. */
+  get vocabSize(): number {
+    return this.config.vocabSize;
+  }
+
+  /** Whether generation reports attention (the `-attn` models). */
+  get attends(): boolean {
+    return this.config.attention;
   }
 
   /**

@@ -1,34 +1,38 @@
-import { tensor, zeros } from '../core/create.js';
+import { tensor } from '../core/create.js';
 import { noGrad } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
-import type { StepModel } from '../decode/types.js';
 import {
-  AdditiveAttention, type AttentionOutput, Dropout, Embedding, GRU, GRUCell, type InitOptions, LSTM, LSTMCell, Linear,
-  LuongConcatAttention, LuongDotAttention, LuongGeneralAttention, Module, MultiheadAttention, type RecurrentState,
-  type SourceAttention, lengthMask,
+  Dropout, Embedding, type GRU, type GRUCell, type InitOptions, type LSTM, type LSTMCell, Linear, Module, type RecurrentState,
+  type SourceAttender, lengthMask,
 } from '../nn/index.js';
 import {
-  argmax, concat, crossEntropy, gruLayer, indexSelect, logSoftmax, logicalNot, lstmLayer, ne, reshape, select, squeeze,
-  stack, tanh, transpose, unsqueeze,
+  argmax, concat, crossEntropy, indexSelect, logSoftmax, ne, reshape, select, stack,
 } from '../ops/index.js';
 import { type ConfigSpec, resolveConfig } from '../util/config.js';
 import { GlimpseError } from '../util/errors.js';
 import { type Rng, defaultRng } from '../util/rng.js';
+import { ATTENTION, ATTENTION_KINDS, type AttentionDims, type AttentionKind, type AttentionRule } from './attention-kinds/index.js';
+import { BRIDGES, BRIDGE_KINDS, type BridgeKind } from './bridges.js';
+import { DECODER_FLOWS, type DecoderFlow, type DecoderParts, type DecoderState, type Encoded, type StepResult } from './decoder-flows.js';
+import { RECURRENT_KINDS, RECURRENT_KIND_NAMES, type RecurrentKindName } from './recurrent-kinds.js';
+import { MAX_HEADS, MAX_LAYERS, MAX_LAYER_SIZE, MAX_VOCAB } from './limits.js';
+import type { StepModel } from './step.js';
 
-export const ATTENTION_KINDS = ['none', 'bahdanau', 'luong-dot', 'luong-general', 'luong-concat', 'multi-head'] as const;
-export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+export { ATTENTION, ATTENTION_KINDS, type AttentionKind } from './attention-kinds/index.js';
+export type { DecoderState, Encoded } from './decoder-flows.js';
 
 /**
- * Encoder–decoder with attention. `bahdanau` is Bahdanau et al. 2015 (the query is the previous
- * decoder state s_{t−1}; the decoder reads [e_t; c_t]; the output layer reads [s_t; c_t; e_t]).
- * `luong-*` and `multi-head` are Luong et al. 2015 (the query is the new state h_t;
- * h̃_t = tanh(W_c[c_t; h_t]) feeds the output layer and, with input feeding, the next step).
- * `none` has no context: the decoder state feeds the output layer.
+ * Encoder–decoder with attention. Each attention kind is a row of {@link ATTENTION}, which says
+ * where its decoder takes the query (see `decoder-flows.ts`): `bahdanau` (Bahdanau et al. 2015)
+ * queries with the previous state s_{t−1}, feeds [e_t; c_t] to the cell and [s_t; c_t; e_t] to
+ * the output layer; the `luong-*` kinds and `multi-head` (Luong et al. 2015) query with the new
+ * state h_t and combine h̃_t = tanh(W_c[c_t; h_t]), which feeds the output layer and, with input
+ * feeding, the next step; `none` has no context.
  */
 export interface Seq2SeqConfig {
   srcVocabSize: number;
   tgtVocabSize: number;
-  cell?: 'gru' | 'lstm';
+  cell?: RecurrentKindName;
   embeddingSize?: number;
   /** Hidden size of each encoder direction. */
   encoderHidden?: number;
@@ -44,11 +48,8 @@ export interface Seq2SeqConfig {
   heads?: number;
   /** Luong's input feeding: the decoder reads [e_t; h̃_{t−1}]. */
   inputFeeding?: boolean;
-  /**
-   * Initial decoder state from the encoder's final states [h_fwd_last; h_bwd_first]:
-   * `tanh-linear` tanh(W[·]) (Bahdanau), `concat` as is (sizes must match), `zeros`.
-   */
-  bridge?: 'tanh-linear' | 'concat' | 'zeros';
+  /** Initial decoder state from the encoder's final states [h_fwd_last; h_bwd_first] (see {@link BRIDGES}). */
+  bridge?: BridgeKind;
   /** Dropout on the source and target embeddings. */
   dropout?: number;
   padIndex?: number;
@@ -56,21 +57,21 @@ export interface Seq2SeqConfig {
   tieWeights?: boolean;
 }
 
-export const SEQ2SEQ_SPEC: ConfigSpec = {
-  srcVocabSize: { type: 'int', min: 1 },
-  tgtVocabSize: { type: 'int', min: 1 },
-  cell: { type: 'enum', values: ['gru', 'lstm'], default: 'gru' },
-  embeddingSize: { type: 'int', min: 1, default: 256 },
-  encoderHidden: { type: 'int', min: 1, default: 256 },
-  encoderLayers: { type: 'int', min: 1, default: 1 },
+export const SEQ2SEQ_SPEC: ConfigSpec<Seq2SeqConfig> = {
+  srcVocabSize: { type: 'int', min: 1, max: MAX_VOCAB },
+  tgtVocabSize: { type: 'int', min: 1, max: MAX_VOCAB },
+  cell: { type: 'enum', values: RECURRENT_KIND_NAMES, default: 'gru' },
+  embeddingSize: { type: 'int', min: 1, max: MAX_LAYER_SIZE, default: 256 },
+  encoderHidden: { type: 'int', min: 1, max: MAX_LAYER_SIZE, default: 256 },
+  encoderLayers: { type: 'int', min: 1, max: MAX_LAYERS, default: 1 },
   bidirectional: { type: 'boolean', default: true },
-  decoderHidden: { type: 'int', min: 1, default: 512 },
+  decoderHidden: { type: 'int', min: 1, max: MAX_LAYER_SIZE, default: 512 },
   attention: { type: 'enum', values: ATTENTION_KINDS, default: 'bahdanau' },
-  attentionSize: { type: 'int', min: 1, default: 512 },
+  attentionSize: { type: 'int', min: 1, max: MAX_LAYER_SIZE, default: 512 },
   attentionBias: { type: 'boolean', default: false },
-  heads: { type: 'int', min: 1, default: 4 },
+  heads: { type: 'int', min: 1, max: MAX_HEADS, default: 4 },
   inputFeeding: { type: 'boolean', default: false },
-  bridge: { type: 'enum', values: ['tanh-linear', 'concat', 'zeros'], default: 'tanh-linear' },
+  bridge: { type: 'enum', values: BRIDGE_KINDS, default: 'tanh-linear' },
   dropout: { type: 'number', min: 0, max: 1, maxExclusive: true, default: 0.3 },
   padIndex: { type: 'int', min: 0, default: 0 },
   tieWeights: { type: 'boolean', default: false },
@@ -84,106 +85,83 @@ export interface SourceBatch {
   srcLengths: readonly number[];
 }
 
-/** The encoder's output, everything a decoder step needs. */
-export interface Encoded {
-  /** [B, S, M] encoder states (M = encoderHidden · directions), 0 past each length. */
-  memory: Tensor;
-  /** The scorer's precomputed key term (from projectKeys), or null. */
-  keys: Tensor | null;
-  /** bool [B, S], true = real source token. */
-  mask: Tensor;
-  /** Initial decoder state [B, D]. */
-  state: RecurrentState;
-}
-
-/** Decoder state between steps (batch of n rows). */
-export interface DecoderState {
-  enc: Encoded;
-  rnn: RecurrentState;
-  /** h̃_{t−1} for input feeding [n, D], else null. */
-  feed: Tensor | null;
-}
-
-interface StepResult {
-  /** [n, F] inputs of the output layer. */
-  features: Tensor;
-  state: DecoderState;
-  /** [n, S] attention weights, or null without attention. */
-  weights: Tensor | null;
-}
-
 /**
  * @example
  * const model = new Seq2Seq({ srcVocabSize: 5948, tgtVocabSize: 7879 }); // PROTOCOL W2
  * const { logits, attention } = model.forward(batch, tgtIn);          // [B, T, V], [B, T, S]
  */
-export class Seq2Seq extends Module {
+export class Seq2Seq extends Module implements DecoderParts {
   readonly config: Readonly<Required<Seq2SeqConfig>>;
   readonly src_emb: Embedding;
   readonly tgt_emb: Embedding;
   readonly encoder: GRU | LSTM;
   readonly bridge: Linear | null;
-  readonly attn: SourceAttention | MultiheadAttention | null;
+  readonly attn: SourceAttender | null;
   readonly decoder: GRUCell | LSTMCell;
   readonly W_c: Linear | null;
   readonly out: Linear;
   private readonly drop: Dropout;
   /** M: encoder state size. */
   readonly memorySize: number;
+  /** The attention kind's rule and its decoder flow. */
+  readonly rule: AttentionRule;
+  private readonly flow: DecoderFlow;
 
   constructor(config: Seq2SeqConfig, init: InitOptions = {}) {
     super();
-    const c = resolveConfig<Required<Seq2SeqConfig>>('Seq2Seq', config, SEQ2SEQ_SPEC);
+    const c = resolveConfig<Seq2SeqConfig>('Seq2Seq', config, SEQ2SEQ_SPEC);
     this.config = c;
     const E = c.embeddingSize;
     const D = c.decoderHidden;
     const M = c.encoderHidden * (c.bidirectional ? 2 : 1);
     this.memorySize = M;
-    const bahdanau = c.attention === 'bahdanau';
-    const luong = c.attention !== 'none' && !bahdanau;
-    if (c.bridge === 'concat' && M !== D) {
-      throw new GlimpseError(`Seq2Seq: bridge "concat" needs decoderHidden = encoder state size (${M}), got ${D}; use bridge "tanh-linear"`);
-    }
-    if (c.attention === 'luong-dot' && M !== D) {
-      throw new GlimpseError(`Seq2Seq: luong-dot attention needs decoderHidden = encoder state size (${M}), got ${D}`);
-    }
-    if (c.attention === 'multi-head' && D % c.heads !== 0) {
-      throw new GlimpseError(`Seq2Seq: decoderHidden ${D} is not divisible by heads ${c.heads}`);
-    }
-    if (c.inputFeeding && !luong) throw new GlimpseError(`Seq2Seq: inputFeeding applies to Luong-style attention, not "${c.attention}"`);
-    const ctx = c.attention === 'multi-head' ? D : M;
-    const outIn = bahdanau ? D + M + E : D;
+    this.rule = ATTENTION[c.attention];
+    this.flow = DECODER_FLOWS[this.rule.flow];
+    const bridge = BRIDGES[c.bridge];
+    const dims: AttentionDims = { D, M, attentionSize: c.attentionSize, attentionBias: c.attentionBias, heads: c.heads };
+    const problem = bridge.check?.(M, D) ?? this.rule.check?.(dims) ?? null;
+    if (problem) throw new GlimpseError(`Seq2Seq: ${problem}`);
+    if (c.inputFeeding && !this.flow.feeds) throw new GlimpseError(`Seq2Seq: inputFeeding applies to Luong-style attention, not "${c.attention}"`);
+    const flowDims = { E, C: this.rule.contextSize(dims), D, inputFeeding: c.inputFeeding };
+    const outIn = this.flow.featureSize(flowDims);
     if (c.tieWeights && outIn !== E) {
       throw new GlimpseError(`Seq2Seq: tieWeights needs the output layer's input (${outIn}) to equal embeddingSize (${E})`);
     }
     const pad = { paddingIdx: c.padIndex };
+    const kind = RECURRENT_KINDS[c.cell];
     this.src_emb = this.registerModule('src_emb', new Embedding({ numEmbeddings: c.srcVocabSize, embeddingDim: E, ...pad }, init));
     this.tgt_emb = this.registerModule('tgt_emb', new Embedding({ numEmbeddings: c.tgtVocabSize, embeddingDim: E, ...pad }, init));
-    const RNN = c.cell === 'gru' ? GRU : LSTM;
-    this.encoder = this.registerModule('encoder', new RNN({
+    this.encoder = this.registerModule('encoder', kind.layer({
       inputSize: E, hiddenSize: c.encoderHidden, numLayers: c.encoderLayers, bidirectional: c.bidirectional, batchFirst: true,
     }, init));
-    this.bridge = c.bridge === 'tanh-linear' ? this.registerModule('bridge', new Linear({ inFeatures: M, outFeatures: D }, init)) : null;
-    this.attn = this.registerAttention(c, M, init);
-    const decIn = bahdanau ? E + M : c.inputFeeding ? E + D : E;
-    const Cell = c.cell === 'gru' ? GRUCell : LSTMCell;
-    this.decoder = this.registerModule('decoder', new Cell({ inputSize: decIn, hiddenSize: D }, init));
-    this.W_c = luong ? this.registerModule('W_c', new Linear({ inFeatures: ctx + D, outFeatures: D }, init)) : null;
+    const bridgeLayer = bridge.build(M, D, init);
+    this.bridge = bridgeLayer ? this.registerModule('bridge', bridgeLayer) : null;
+    const attn = this.rule.build(dims, init);
+    this.attn = attn ? this.registerModule('attn', attn) : null;
+    this.decoder = this.registerModule('decoder', kind.cell({ inputSize: this.flow.cellInputSize(flowDims), hiddenSize: D }, init));
+    this.W_c = this.flow.combines ? this.registerModule('W_c', new Linear({ inFeatures: flowDims.C + D, outFeatures: D }, init)) : null;
     this.out = this.registerModule('out', new Linear({ inFeatures: outIn, outFeatures: c.tgtVocabSize }, init));
     if (c.tieWeights) this.setParameter('out.weight', this.tgt_emb.weight);
     this.drop = this.registerModule('drop', new Dropout({ p: c.dropout }, init));
   }
 
-  private registerAttention(c: Required<Seq2SeqConfig>, M: number, init: InitOptions): SourceAttention | MultiheadAttention | null {
-    const D = c.decoderHidden;
-    switch (c.attention) {
-      case 'none': return null;
-      case 'bahdanau': return this.registerModule('attn', new AdditiveAttention({ queryDim: D, keyDim: M, attnDim: c.attentionSize, bias: c.attentionBias }, init));
-      case 'luong-dot': return this.registerModule('attn', new LuongDotAttention());
-      case 'luong-general': return this.registerModule('attn', new LuongGeneralAttention({ queryDim: D, keyDim: M }, init));
-      case 'luong-concat': return this.registerModule('attn', new LuongConcatAttention({ queryDim: D, keyDim: M, attnDim: c.attentionSize }, init));
-      case 'multi-head': return this.registerModule('attn', new MultiheadAttention({ embedDim: D, numHeads: c.heads, kdim: M, vdim: M, batchFirst: true }, init));
-    }
+  /** V of the target side. */
+  get tgtVocabSize(): number {
+    return this.config.tgtVocabSize;
+  }
+
+  /** Whether decoding reports attention (every kind but `none`). */
+  get attends(): boolean {
+    return this.attn !== null;
+  }
+
+  /** The decoder cell (the {@link DecoderParts} interface's name for it). */
+  get cell(): GRUCell | LSTMCell {
+    return this.decoder;
+  }
+
+  get inputFeeding(): boolean {
+    return this.config.inputFeeding;
   }
 
   /** Runs the encoder over a padded source batch. */
@@ -199,61 +177,23 @@ export class Seq2Seq extends Module {
     const lengths = tensor(Int32Array.from(srcLengths));
     const { output: memory, state } = this.encoder.forward(x, { lengths });
     const mask = lengthMask(lengths, S);
-    const keys = this.attn && !(this.attn instanceof MultiheadAttention) ? this.attn.projectKeys(memory) : null;
-    return { memory, keys, mask, state: this.initialState(state, B) };
+    const keys = this.attn ? this.attn.projectKeys(memory) : null;
+    return { memory, keys, mask, state: this.initialState(state) };
   }
 
   /** Decoder state from the encoder's final states: the top layer's [h_fwd_last; h_bwd_first]. */
-  private initialState(enc: RecurrentState, B: number): RecurrentState {
+  private initialState(enc: RecurrentState): RecurrentState {
     const c = this.config;
-    const D = c.decoderHidden;
     const dirs = c.bidirectional ? 2 : 1;
     const top = (c.encoderLayers - 1) * dirs;
     const last = dirs === 2 ? concat([select(enc.h, 0, top), select(enc.h, 0, top + 1)], -1) : select(enc.h, 0, top);
-    let h: Tensor;
-    if (this.bridge) h = tanh(this.bridge.forward(last));
-    else if (c.bridge === 'concat') h = last;
-    else h = zeros([B, D], { dtype: last.dtype });
-    return { h, c: c.cell === 'lstm' ? zeros([B, D], { dtype: last.dtype }) : null };
-  }
-
-  private attend(query: Tensor, enc: Encoded): AttentionOutput {
-    const attn = this.attn!;
-    if (attn instanceof MultiheadAttention) {
-      const single = query.ndim === 2;
-      const q = single ? unsqueeze(query, 1) : query;
-      const r = attn.forward(q, enc.memory, enc.memory, { keyPaddingMask: logicalNot(enc.mask) });
-      return single ? { context: squeeze(r.context, 1), weights: squeeze(r.weights, 1) } : r;
-    }
-    return attn.forward(query, enc.memory, { mask: enc.mask, keys: enc.keys });
-  }
-
-  /** The decoder cell over x [T, n, in] from a state [n, D], fused (T = 1 for one step). */
-  private runCell(x: Tensor, state: RecurrentState): { output: Tensor; state: RecurrentState } {
-    const p = (name: string) => this.decoder.parameter(name);
-    const bias = (name: string) => (this.decoder.config.bias ? p(name) : null);
-    if (this.config.cell === 'gru') {
-      const r = gruLayer(x, p('weight_ih'), p('weight_hh'), bias('bias_ih'), bias('bias_hh'), state.h);
-      return { output: r.output, state: { h: r.h, c: null } };
-    }
-    const r = lstmLayer(x, p('weight_ih'), p('weight_hh'), bias('bias_ih'), bias('bias_hh'), state.h, state.c!);
-    return { output: r.output, state: { h: r.h, c: r.c } };
+    // The cell's own forward starts an LSTM's memory cell c at zeros.
+    return { h: BRIDGES[c.bridge].apply(last, this.bridge, c.decoderHidden), c: null };
   }
 
   /** One decoder step from the (dropped-out) embedding e [n, E] of the previous token. */
   private step(e: Tensor, s: DecoderState): StepResult {
-    const kind = this.config.attention;
-    if (kind === 'bahdanau') {
-      const { context, weights } = this.attend(s.rnn.h, s.enc); // query s_{t−1}
-      const { state } = this.runCell(unsqueeze(concat([e, context], -1), 0), s.rnn);
-      return { features: concat([state.h, context, e], -1), state: { ...s, rnn: state }, weights };
-    }
-    const input = this.config.inputFeeding ? concat([e, s.feed ?? zeros([e.shape[0]!, this.config.decoderHidden], { dtype: e.dtype })], -1) : e;
-    const { state } = this.runCell(unsqueeze(input, 0), s.rnn);
-    if (kind === 'none') return { features: state.h, state: { ...s, rnn: state }, weights: null };
-    const { context, weights } = this.attend(state.h, s.enc); // query h_t
-    const ht = tanh(this.W_c!.forward(concat([context, state.h], -1)));
-    return { features: ht, state: { ...s, rnn: state, feed: this.config.inputFeeding ? ht : null }, weights };
+    return this.flow.step(this, e, s);
   }
 
   /**
@@ -268,15 +208,8 @@ export class Seq2Seq extends Module {
     }
     const ratio = options.teacherForcing ?? 1;
     const emb = this.drop.forward(this.tgt_emb.forward(tgtIn)); // [B, T, E]
-    const kind = this.config.attention;
-    const parallel = ratio >= 1 && kind !== 'bahdanau' && !this.config.inputFeeding;
-    if (parallel) {
-      const { output } = this.runCell(transpose(emb, 0, 1), enc.state); // [T, B, D]
-      const h = transpose(output, 0, 1); // [B, T, D]
-      if (kind === 'none') return { features: h, attention: null };
-      const { context, weights } = this.attend(h, enc);
-      return { features: tanh(this.W_c!.forward(concat([context, h], -1))), attention: weights };
-    }
+    const all = ratio >= 1 ? this.flow.parallel(this, emb, enc) : null;
+    if (all) return { features: all.features, attention: all.attention };
     const T = tgtIn.shape[1]!;
     const rng = options.rng ?? defaultRng();
     let s: DecoderState = { enc, rnn: enc.state, feed: null };

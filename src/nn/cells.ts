@@ -1,6 +1,6 @@
 import { zeros } from '../core/create.js';
 import type { Tensor } from '../core/tensor.js';
-import { add, chunk, linear, mul, sigmoid, sub, tanh } from '../ops/index.js';
+import { add, chunk, gruLayer, linear, lstmLayer, mul, sigmoid, sub, tanh } from '../ops/index.js';
 import { GlimpseError } from '../util/errors.js';
 import { shapeStr } from '../util/shape.js';
 import { type InitOptions, resolveConfig } from './config.js';
@@ -45,8 +45,7 @@ abstract class RecurrentCell extends Module {
   }
 
   /** `given` checked to be [B, H], or zeros. */
-  protected stateOr(given: Tensor | null | undefined, x: Tensor, what: string): Tensor {
-    const B = x.shape[0]!;
+  protected stateOr(given: Tensor | null | undefined, B: number, x: Tensor, what: string): Tensor {
     const H = this.config.hiddenSize;
     if (!given) return zeros([B, H], { dtype: x.dtype as 'float32' | 'float64' });
     if (given.ndim !== 2 || given.shape[0] !== B || given.shape[1] !== H) {
@@ -55,14 +54,37 @@ abstract class RecurrentCell extends Module {
     return given;
   }
 
-  /** W_ih·x + b_ih and W_hh·h + b_hh. */
-  protected projections(x: Tensor, h: Tensor): [Tensor, Tensor] {
-    const p = (n: string): Tensor => this.parameter(n);
-    const b = (n: string): Tensor | null => this.optionalParameter(n);
-    return [linear(x, p('weight_ih'), b('bias_ih')), linear(h, p('weight_hh'), b('bias_hh'))];
+  /** The cell's weights as the fused kernels take them. */
+  protected get weights(): { wIh: Tensor; wHh: Tensor; bIh: Tensor | null; bHh: Tensor | null } {
+    return {
+      wIh: this.parameter('weight_ih'), wHh: this.parameter('weight_hh'),
+      bIh: this.optionalParameter('bias_ih'), bHh: this.optionalParameter('bias_hh'),
+    };
   }
 
+  /** W_ih·x + b_ih and W_hh·h + b_hh. */
+  protected projections(x: Tensor, h: Tensor): [Tensor, Tensor] {
+    const { wIh, wHh, bIh, bHh } = this.weights;
+    return [linear(x, wIh, bIh), linear(h, wHh, bHh)];
+  }
+
+  /** Checks a sequence x [T, B, I] and returns B. */
+  protected batchOfSequence(x: Tensor): number {
+    if (x.ndim !== 3 || x.shape[2] !== this.config.inputSize) {
+      throw new GlimpseError(`${this.constructor.name}: a sequence must be [T, B, ${this.config.inputSize}], got ${shapeStr(x.shape)}`);
+    }
+    return x.shape[1]!;
+  }
+
+  /** One step, written out of primitive ops (the lesson's formulas). */
   abstract forward(x: Tensor, state?: RecurrentState | null): RecurrentState;
+
+  /**
+   * The same recurrence over T steps x [T, B, I] in one fused kernel call (forward and backward
+   * fused; equal to calling `forward` T times, as the tests check): the outputs h_1…h_T
+   * [T, B, H] and the last state. A decoder steps with T = 1.
+   */
+  abstract forwardSequence(x: Tensor, state?: RecurrentState | null): { output: Tensor; state: RecurrentState };
 }
 
 /**
@@ -86,14 +108,23 @@ export class LSTMCell extends RecurrentCell {
 
   /** x [B, I], state {h, c} [B, H] (zeros when omitted) → {h′, c′}. */
   forward(x: Tensor, state: RecurrentState | null = null): RecurrentState {
-    this.batchOf(x);
-    const h = this.stateOr(state?.h, x, 'h');
-    const c = this.stateOr(state?.c, x, 'c');
+    const B = this.batchOf(x);
+    const h = this.stateOr(state?.h, B, x, 'h');
+    const c = this.stateOr(state?.c, B, x, 'c');
     const [gx, gh] = this.projections(x, h);
     const [i, f, g, o] = chunk(add(gx, gh), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
     const c1 = add(mul(sigmoid(f), c), mul(sigmoid(i), tanh(g)));
     const h1 = mul(sigmoid(o), tanh(c1));
     return { h: h1, c: c1 };
+  }
+
+  forwardSequence(x: Tensor, state: RecurrentState | null = null): { output: Tensor; state: RecurrentState } {
+    const B = this.batchOfSequence(x);
+    const h0 = this.stateOr(state?.h, B, x, 'h');
+    const c0 = this.stateOr(state?.c, B, x, 'c');
+    const { wIh, wHh, bIh, bHh } = this.weights;
+    const r = lstmLayer(x, wIh, wHh, bIh, bHh, h0, c0);
+    return { output: r.output, state: { h: r.h, c: r.c } };
   }
 }
 
@@ -115,8 +146,8 @@ export class GRUCell extends RecurrentCell {
 
   /** x [B, I], state {h} [B, H] (zeros when omitted) → {h′, c: null}. */
   forward(x: Tensor, state: RecurrentState | null = null): RecurrentState {
-    this.batchOf(x);
-    const h = this.stateOr(state?.h, x, 'h');
+    const B = this.batchOf(x);
+    const h = this.stateOr(state?.h, B, x, 'h');
     const [gx, gh] = this.projections(x, h);
     const [xr, xz, xn] = chunk(gx, 3, 1) as [Tensor, Tensor, Tensor];
     const [hr, hz, hn] = chunk(gh, 3, 1) as [Tensor, Tensor, Tensor];
@@ -124,5 +155,13 @@ export class GRUCell extends RecurrentCell {
     const z = sigmoid(add(xz, hz));
     const n = tanh(add(xn, mul(r, hn)));
     return { h: add(mul(sub(1, z), n), mul(z, h)), c: null };
+  }
+
+  forwardSequence(x: Tensor, state: RecurrentState | null = null): { output: Tensor; state: RecurrentState } {
+    const B = this.batchOfSequence(x);
+    const h0 = this.stateOr(state?.h, B, x, 'h');
+    const { wIh, wHh, bIh, bHh } = this.weights;
+    const r = gruLayer(x, wIh, wHh, bIh, bHh, h0);
+    return { output: r.output, state: { h: r.h, c: null } };
   }
 }

@@ -17,7 +17,7 @@ export interface AdamConfig extends BaseHyper {
   maximize: boolean;
 }
 
-const spec = (defaultDecay: number): ConfigSpec => ({
+const spec = (defaultDecay: number): ConfigSpec<AdamConfig> => ({
   lr: { type: 'number', default: 1e-3, min: 0 },
   betas: { type: 'pair', default: [0.9, 0.999], min: 0, max: 1, maxExclusive: true },
   eps: { type: 'number', default: 1e-8, min: 0 },

@@ -15,3 +15,11 @@ export {
   stepFactor, exponentialFactor, warmupInverseSqrtFactor, warmupCosineFactor,
 } from './schedule.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauConfig, type PlateauStateDict } from './plateau.js';
+export {
+  OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName, type OptimizerRule, type OptimizerHyper, type OptimizerOption,
+} from './optimizers.js';
+export {
+  SCHEDULES, SCHEDULE_NAMES, resolveWarmup,
+  type ScheduleName, type ScheduleRule, type ScheduleOptions, type ScheduleOption, type ScheduleContext, type Scheduler,
+  type SchedulerStateDict, type Cadence,
+} from './schedules.js';

@@ -56,7 +56,7 @@ export abstract class Optimizer<H extends BaseHyper> {
     readonly kind: string,
     params: Iterable<Tensor> | readonly ParamGroupSpec<H>[],
     config: Partial<H>,
-    private readonly spec: ConfigSpec,
+    private readonly spec: ConfigSpec<H>,
   ) {
     const defaults = resolveConfig<H>(kind, config, spec);
     const list = [...(params as Iterable<Tensor | ParamGroupSpec<H>>)];

@@ -2,7 +2,7 @@ import { noGrad } from '../core/grad.js';
 import { type Seq2SeqExample, type Vocab, detokenizeWords, makeSeq2SeqBatch } from '../data/index.js';
 import { beamSearch, greedy } from '../decode/index.js';
 import { bleuSignature, chrF, corpusBleu, sacreBleu } from '../metrics/index.js';
-import type { Seq2Seq } from '../models/seq2seq.js';
+import type { Seq2SeqLike } from '../models/index.js';
 import { batchTensors } from './tasks/seq2seq.js';
 
 export interface DecodeSplitOptions {
@@ -18,7 +18,7 @@ export interface DecodeSplitOptions {
 }
 
 /** Decodes every source of `examples` (in order): target ids, without <bos> and <eos>. */
-export function decodeSplit(model: Seq2Seq, examples: readonly Seq2SeqExample[], o: DecodeSplitOptions): number[][] {
+export function decodeSplit(model: Seq2SeqLike, examples: readonly Seq2SeqExample[], o: DecodeSplitOptions): number[][] {
   const out: number[][] = [];
   const size = o.beam === 1 ? (o.batchSize ?? 128) : 1;
   const step = model.asStepModel();
@@ -61,7 +61,7 @@ export function scoreTranslations(hypIds: readonly number[][], tgtVocab: Vocab, 
  * Perplexity with the decoder fed its own greedy predictions instead of the reference prefix
  * ("free-running"), beside the usual teacher-forced one: the gap measures exposure bias.
  */
-export function freeRunningLoss(model: Seq2Seq, examples: readonly Seq2SeqExample[], ids: { pad: number; bos: number }, batchSize = 128): number {
+export function freeRunningLoss(model: Seq2SeqLike, examples: readonly Seq2SeqExample[], ids: { pad: number; bos: number }, batchSize = 128): number {
   let total = 0;
   let tokens = 0;
   noGrad(() => {

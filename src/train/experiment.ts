@@ -5,15 +5,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type BatchedStream, EOS, type ParallelSplitText, type Seq2SeqExample, type Vocab, batchify, buildLmCorpus, buildParallelCorpus,
-  encodeParallel, lineRangesByFraction, lmTokenStream, charStream, protocolTokenize, splitLines, W1_LINE_RANGES,
+  type BatchedStream, type ParallelSplitText, TEXT_LEVELS, type Seq2SeqExample, type Vocab, batchify, buildLmCorpus, buildParallelCorpus,
+  encodeParallel, lineRangesByFraction, protocolTokenize, splitLines, W1_LINE_RANGES,
 } from '../data/index.js';
 import { MULTI30K_SPLITS, datasetFile, readParallelSplits, readTextFile, resolveDataset } from '../data/node.js';
 import { GlimpseError } from '../util/errors.js';
 import {
-  type Experiment, type RunVocabs, type TrainedModel, type TranslationReferences, buildModel, buildSyntheticExperiment, seq2seqExperiment,
+  type Experiment, type RunVocabs, type TranslationReferences, buildModel, buildSyntheticExperiment, seq2seqExperiment,
 } from './model.js';
+import { type DataKind, resolveData } from './data-config.js';
 import type { RunConfig } from './run-config.js';
+import { TASKS } from './task-rules/index.js';
 import { LanguageModelTask } from './tasks/lm.js';
 
 export { type Experiment, type RunVocabs, type TrainedModel, type TranslationReferences, buildModel } from './model.js';
@@ -30,7 +32,7 @@ function fromSource<T>(source: string, build: () => T): T {
 
 
 function lmData(config: RunConfig, saved: Vocab | undefined) {
-  const d = config.data;
+  const d = resolveData('text', config.data);
   const resolved = resolveDataset(d.source);
   const file = resolved.kind === 'file' ? Object.values(resolved.files)[0]! : datasetFile(resolved, 'input.txt');
   const text = readTextFile(file, 'text file');
@@ -39,7 +41,8 @@ function lmData(config: RunConfig, saved: Vocab | undefined) {
   let vocab = saved;
   let ids: Record<string, Int32Array>;
   if (!vocab) {
-    const corpus = fromSource(file, () => buildLmCorpus(text, { ranges, level: d.level, minFreq: d.level === 'char' ? 1 : d.minFreq, name: file }));
+    const minFreq = TEXT_LEVELS[d.level].keepsRare ? 1 : d.minFreq;
+    const corpus = fromSource(file, () => buildLmCorpus(text, { ranges, level: d.level, minFreq, name: file }));
     vocab = corpus.vocab;
     ids = corpus.ids;
   } else {
@@ -47,7 +50,7 @@ function lmData(config: RunConfig, saved: Vocab | undefined) {
     ids = {};
     for (const [split, [a, b]] of Object.entries(ranges)) {
       const part = lines.slice(a, b);
-      ids[split] = vocab.encode(d.level === 'char' ? charStream(part) : lmTokenStream(part, undefined, EOS));
+      ids[split] = vocab.encode(TEXT_LEVELS[d.level].stream(part));
     }
   }
   const stream = (split: string): BatchedStream => {
@@ -59,7 +62,7 @@ function lmData(config: RunConfig, saved: Vocab | undefined) {
 }
 
 function parallelSplits(config: RunConfig): Record<string, ParallelSplitText> {
-  const d = config.data;
+  const d = resolveData('parallel', config.data);
   const resolved = resolveDataset(d.source);
   if (resolved.kind === 'file') throw new GlimpseError(`translation data must be a folder of split files or a dataset name, got the file ${d.source}`);
   if (resolved.name === 'multi30k') return readParallelSplits(resolved.dir, { splits: MULTI30K_SPLITS, src: d.srcLang, tgt: d.tgtLang });
@@ -70,7 +73,7 @@ function parallelSplits(config: RunConfig): Record<string, ParallelSplitText> {
 }
 
 function translateData(config: RunConfig, saved: RunVocabs) {
-  const d = config.data;
+  const d = resolveData('parallel', config.data);
   const splits = parallelSplits(config);
   const references: Record<string, TranslationReferences> = {};
   for (const [split, text] of Object.entries(splits)) {
@@ -89,19 +92,29 @@ function translateData(config: RunConfig, saved: RunVocabs) {
   return { src: corpus.srcVocab, tgt: corpus.tgtVocab, examples: corpus.examples, references };
 }
 
+/** How each kind of data becomes an experiment (the file-reading kinds are Node only). */
+const LOADERS: { readonly [K in DataKind]: (config: RunConfig, saved: RunVocabs) => Experiment } = {
+  text: (config, saved) => {
+    const data = lmData(config, saved.lm);
+    const trained = buildModel(config, { lm: data.vocab });
+    if (trained.kind !== 'lm') throw new GlimpseError(`task ${config.task} reads a text corpus but is not a language-model task`);
+    const task = new LanguageModelTask(trained.model, {
+      train: data.train, valid: data.valid, test: data.test, bptt: resolveData('text', config.data).bptt,
+      labelSmoothing: config.objective.labelSmoothing,
+    });
+    return { kind: 'lm', config, model: trained.model, task, vocabs: { lm: data.vocab } };
+  },
+  parallel: (config, saved) => {
+    const { src, tgt, examples, references } = translateData(config, saved);
+    return seq2seqExperiment(config, { src, tgt }, { train: examples.train!, valid: examples.valid!, test: examples.test! }, references);
+  },
+  generated: (config, saved) => buildSyntheticExperiment(config, saved),
+};
+
 /**
  * Builds the model and task of a run. `saved` vocabularies (from a run folder) are used as
  * they are, so a resumed or evaluated run encodes its data exactly as it was trained.
  */
 export function buildExperiment(config: RunConfig, saved: RunVocabs = {}): Experiment {
-  const d = config.data;
-  if (config.task === 'lm') {
-    const data = lmData(config, saved.lm);
-    const { model } = buildModel(config, { lm: data.vocab }) as Extract<TrainedModel, { kind: 'lm' }>;
-    const task = new LanguageModelTask(model, { train: data.train, valid: data.valid, test: data.test, bptt: d.bptt });
-    return { kind: 'lm', config, model, task, vocabs: { lm: data.vocab } };
-  }
-  if (config.task !== 'translate') return buildSyntheticExperiment(config, saved);
-  const { src, tgt, examples, references } = translateData(config, saved);
-  return seq2seqExperiment(config, { src, tgt }, { train: examples.train!, valid: examples.valid!, test: examples.test! }, references);
+  return LOADERS[TASKS[config.task].data](config, saved);
 }

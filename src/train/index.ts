@@ -11,11 +11,18 @@
  *
  * @packageDocumentation
  */
-export { resolveTrainConfig, TRAIN_SPEC, type TrainConfig } from './config.js';
+export { resolveTrainConfig, TRAIN_SPEC, MAX_STEPS, type TrainConfig } from './config.js';
 export {
-  resolveRunConfig, TASKS, LM_MODELS, DATA_SPEC, OBJECTIVE_SPEC,
-  type TaskName, type RunConfig, type RunConfigInput, type DataConfig, type ObjectiveConfig,
+  resolveRunConfig, RUN_INPUT_KEYS, OBJECTIVE_KEYS,
+  type RunConfig, type RunConfigInput, type ObjectiveConfig, type ModelConfig,
 } from './run-config.js';
+export { TASKS, TASK_NAMES, type TaskName, type TaskRule, type TaskPreset, type ModelChoice } from './task-rules/index.js';
+export { LM_MODELS, LM_MODEL_NAMES, type LmModelName, type LmModelRule } from './lm-models.js';
+export {
+  DATA_KINDS, DATA_KIND_NAMES, resolveData, MAX_BATCH, MAX_WINDOW, MAX_GENERATED,
+  type DataKind, type DataKinds, type DataConfig, type DataKindRule, type TextDataConfig, type ParallelDataConfig,
+  type GeneratedDataConfig, type TextLevel,
+} from './data-config.js';
 export {
   Trainer, type TrainerState, type TrainerEvents, type EvalRecord, type TrainingSnapshot, type CheckpointSink,
 } from './trainer.js';

@@ -3,11 +3,13 @@
  * whole experiments for the synthetic tasks (their data are generated, no files). Reading
  * corpora from disk is in experiment.ts (Node only).
  */
-import { type Seq2SeqExample, Vocab, W3, encodeSynthetic, syntheticTask } from '../data/index.js';
-import { LanguageModel, type LanguageModelConfig } from '../models/lm.js';
-import { Seq2Seq, type Seq2SeqConfig } from '../models/seq2seq.js';
+import { type Seq2SeqExample, type Vocab, W3, encodeSynthetic, syntheticTask } from '../data/index.js';
+import { FAMILIES, type LanguageModelLike, type ModelFamily, type Seq2SeqLike } from '../models/index.js';
 import { GlimpseError } from '../util/errors.js';
+import { ruleOf } from '../util/table.js';
+import { resolveData } from './data-config.js';
 import type { RunConfig } from './run-config.js';
+import { TASKS } from './task-rules/index.js';
 import type { LanguageModelTask } from './tasks/lm.js';
 import { Seq2SeqTask } from './tasks/seq2seq.js';
 
@@ -20,8 +22,8 @@ export interface RunVocabs {
 
 /** A trained model and what is needed to feed it, without the training data. */
 export type TrainedModel =
-  | { kind: 'lm'; config: RunConfig; model: LanguageModel; vocabs: RunVocabs & { lm: Vocab } }
-  | { kind: 'seq2seq'; config: RunConfig; model: Seq2Seq; vocabs: RunVocabs & { src: Vocab; tgt: Vocab } };
+  | { kind: 'lm'; config: RunConfig; model: LanguageModelLike; vocabs: RunVocabs & { lm: Vocab } }
+  | { kind: 'seq2seq'; config: RunConfig; model: Seq2SeqLike; vocabs: RunVocabs & { src: Vocab; tgt: Vocab } };
 
 /** The references of a translation split: lines as written, and as the protocol tokenizer reads them. */
 export interface TranslationReferences {
@@ -31,9 +33,9 @@ export interface TranslationReferences {
 
 /** A model, its task and its vocabularies, built from a RunConfig. */
 export type Experiment =
-  | { kind: 'lm'; config: RunConfig; model: LanguageModel; task: LanguageModelTask; vocabs: RunVocabs & { lm: Vocab } }
+  | { kind: 'lm'; config: RunConfig; model: LanguageModelLike; task: LanguageModelTask; vocabs: RunVocabs & { lm: Vocab } }
   | {
-    kind: 'seq2seq'; config: RunConfig; model: Seq2Seq; task: Seq2SeqTask; vocabs: RunVocabs & { src: Vocab; tgt: Vocab };
+    kind: 'seq2seq'; config: RunConfig; model: Seq2SeqLike; task: Seq2SeqTask; vocabs: RunVocabs & { src: Vocab; tgt: Vocab };
     /** Translation tasks: each split's reference lines and their normalised tokens (for BLEU). */
     references: Record<string, TranslationReferences> | null;
   };
@@ -43,6 +45,24 @@ export type Seq2SeqExperiment = Extract<Experiment, { kind: 'seq2seq' }>;
 /** Separate seeds for the synthetic splits (train and test as PROTOCOL W3; valid its own). */
 const SYNTHETIC_SEEDS = { train: W3.trainSeed, valid: 5678, test: W3.testSeed } as const;
 
+/** How each family's model is built from a config and vocabularies. */
+const BUILDERS: { readonly [F in ModelFamily]: (config: RunConfig, vocabs: RunVocabs) => TrainedModel } = {
+  lm: (config, vocabs) => {
+    if (!vocabs.lm) throw new GlimpseError('a language-model run needs its vocabulary (vocab.lm.json)');
+    const { arch, ...settings } = config.model;
+    const model = ruleOf(FAMILIES.lm.archs, arch, 'language-model architecture').build(settings, { vocabSize: vocabs.lm.size });
+    return { kind: 'lm', config, model, vocabs: { lm: vocabs.lm } };
+  },
+  seq2seq: (config, vocabs) => {
+    if (!vocabs.src || !vocabs.tgt) throw new GlimpseError('a seq2seq run needs its vocabularies (vocab.src.json, vocab.tgt.json)');
+    const { arch, ...settings } = config.model;
+    const model = ruleOf(FAMILIES.seq2seq.archs, arch, 'seq2seq architecture').build(settings, {
+      srcVocabSize: vocabs.src.size, tgtVocabSize: vocabs.tgt.size, padIndex: vocabs.tgt.id('<pad>'),
+    });
+    return { kind: 'seq2seq', config, model, vocabs: { src: vocabs.src, tgt: vocabs.tgt } };
+  },
+};
+
 /**
  * The model of a run config for the given vocabularies (fresh weights).
  *
@@ -50,16 +70,7 @@ const SYNTHETIC_SEEDS = { train: W3.trainSeed, valid: 5678, test: W3.testSeed } 
  * const { model } = buildModel(config, { src, tgt }); // a Seq2Seq for a reverse run
  */
 export function buildModel(config: RunConfig, vocabs: RunVocabs): TrainedModel {
-  if (config.task === 'lm') {
-    if (!vocabs.lm) throw new GlimpseError('a language-model run needs its vocabulary (vocab.lm.json)');
-    const model = new LanguageModel({ ...(config.model as Partial<LanguageModelConfig>), vocabSize: vocabs.lm.size });
-    return { kind: 'lm', config, model, vocabs: { lm: vocabs.lm } };
-  }
-  if (!vocabs.src || !vocabs.tgt) throw new GlimpseError('a seq2seq run needs its vocabularies (vocab.src.json, vocab.tgt.json)');
-  const model = new Seq2Seq({
-    ...(config.model as Partial<Seq2SeqConfig>), srcVocabSize: vocabs.src.size, tgtVocabSize: vocabs.tgt.size, padIndex: vocabs.tgt.id('<pad>'),
-  });
-  return { kind: 'seq2seq', config, model, vocabs: { src: vocabs.src, tgt: vocabs.tgt } };
+  return BUILDERS[TASKS[config.task].family](config, vocabs);
 }
 
 /** The seq2seq model and task of a run config over already encoded examples. */
@@ -68,13 +79,16 @@ export function seq2seqExperiment(
   references: Record<string, TranslationReferences> | null,
 ): Seq2SeqExperiment {
   const { src, tgt } = vocabs;
-  const { model } = buildModel(config, { src, tgt }) as Extract<TrainedModel, { kind: 'seq2seq' }>;
-  const d = config.data;
-  const task = new Seq2SeqTask(model, examples, {
-    batchSize: d.batchSize, bucket: d.bucket, teacherForcing: config.objective.teacherForcing, labelSmoothing: config.objective.labelSmoothing,
-    pad: tgt.id('<pad>'), bos: tgt.id('<bos>'), eos: tgt.id('<eos>'), accuracy: config.task !== 'translate',
+  const trained = BUILDERS.seq2seq(config, { src, tgt });
+  if (trained.kind !== 'seq2seq') throw new GlimpseError(`task ${config.task} is not a seq2seq task`);
+  const rule = TASKS[config.task];
+  const data = config.data;
+  const task = new Seq2SeqTask(trained.model, examples, {
+    batchSize: data.batchSize, bucket: 'bucket' in data && data.bucket, teacherForcing: config.objective.teacherForcing ?? 1,
+    labelSmoothing: config.objective.labelSmoothing, pad: tgt.id('<pad>'), bos: tgt.id('<bos>'), eos: tgt.id('<eos>'),
+    accuracy: rule.accuracy, primary: rule.primary,
   });
-  return { kind: 'seq2seq', config, model, task, vocabs: { src, tgt }, references };
+  return { kind: 'seq2seq', config, model: trained.model, task, vocabs: { src, tgt }, references };
 }
 
 /**
@@ -87,10 +101,10 @@ export function seq2seqExperiment(
  * await new Trainer(exp.task, resolveTrainConfig(exp.config.train)).run();
  */
 export function buildSyntheticExperiment(config: RunConfig, saved: RunVocabs = {}): Seq2SeqExperiment {
-  if (config.task === 'lm' || config.task === 'translate') {
-    throw new GlimpseError(`buildSyntheticExperiment: task ${config.task} reads its data from files; expected reverse, copy, sort or dates`);
+  if (TASKS[config.task].data !== 'generated') {
+    throw new GlimpseError(`buildSyntheticExperiment: task ${config.task} reads its data from files; expected a synthetic task`);
   }
-  const d = config.data;
+  const d = resolveData('generated', config.data);
   const task = syntheticTask(config.task, { minLen: d.minLen, maxLen: d.maxLen });
   const src = saved.src ?? task.srcVocab;
   const tgt = saved.tgt ?? task.tgtVocab;

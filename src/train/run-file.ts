@@ -6,10 +6,14 @@ import { Vocab } from '../data/index.js';
 import { decodeSafetensors } from '../io/safetensors.js';
 import { GlimpseError } from '../util/errors.js';
 import { type RunVocabs, type TrainedModel, buildModel } from './model.js';
-import type { RunConfig } from './run-config.js';
+import { DATA_KINDS } from './data-config.js';
+import { OBJECTIVE_KEYS, type RunConfig, type RunConfigInput, resolveRunConfig } from './run-config.js';
+import { TASKS } from './task-rules/index.js';
+import { isTableKey } from '../util/table.js';
 
 export const RUN_FORMAT = 'glimpse-run';
-export const RUN_VERSION = 1;
+/** 2 (glimpse 0.2): `model.arch`, and only the keys the task uses. Version 1 files are read and converted. */
+export const RUN_VERSION = 2;
 
 /** The files of a run folder. */
 export const RUN_FILES = {
@@ -47,17 +51,41 @@ export function formatRunConfig(config: RunConfig, version: string): string {
  * const config = parseRunConfig(await file.text(), file.name);
  */
 export function parseRunConfig(text: string, where: string): RunConfig {
-  let file: RunConfigFile;
+  let file: unknown;
   try {
-    file = JSON.parse(text) as RunConfigFile;
+    file = JSON.parse(text);
   } catch (e) {
     throw new GlimpseError(`${where} is not valid JSON: ${(e as Error).message}`);
   }
-  if (file === null || typeof file !== 'object' || file.format !== RUN_FORMAT || typeof file.run !== 'object' || file.run === null) {
-    throw new GlimpseError(`${where} is not a glimpse run config (format "${String((file as Partial<RunConfigFile> | null)?.format)}")`);
+  const f = (file !== null && typeof file === 'object' ? file : {}) as Partial<Record<keyof RunConfigFile, unknown>>;
+  if (f.format !== RUN_FORMAT || f.run === null || typeof f.run !== 'object' || Array.isArray(f.run)) {
+    throw new GlimpseError(`${where} is not a glimpse run config (format "${String(f.format)}")`);
   }
-  if (file.version !== RUN_VERSION) throw new GlimpseError(`${where} was written by a newer glimpse (run format ${file.version}; this one reads ${RUN_VERSION})`);
-  return file.run;
+  const run = f.run as Record<string, unknown>;
+  if (f.version === 1) return fromVersion1(run, where);
+  if (f.version !== RUN_VERSION) throw new GlimpseError(`${where} was written by a newer glimpse (run format ${String(f.version)}; this one reads ${RUN_VERSION})`);
+  // Resolving a resolved config gives it back unchanged; it also checks every key and value.
+  return named(where, () => resolveRunConfig(run as RunConfigInput));
+}
+
+/**
+ * A run config of glimpse 0.1 (format 1) in today's form: its model is the family's `rnn`
+ * architecture, and of its data and objective only the keys its task uses are kept (0.1
+ * stored every key of every task); the rest is resolved as a new run's would be.
+ */
+function fromVersion1(run: Record<string, unknown>, where: string): RunConfig {
+  const task = String(run.task);
+  if (!isTableKey(TASKS, task)) throw new GlimpseError(`${where}: unknown task "${task}"`);
+  const rule = TASKS[task];
+  const keep = (given: unknown, keys: readonly string[]): Record<string, unknown> =>
+    Object.fromEntries(Object.entries((given ?? {}) as Record<string, unknown>).filter(([k]) => keys.includes(k)));
+  return named(where, () => resolveRunConfig({
+    task,
+    data: keep(run.data, Object.keys(DATA_KINDS[rule.data].spec)),
+    objective: keep(run.objective, OBJECTIVE_KEYS[rule.family]),
+    model: { arch: 'rnn', ...(run.model as Record<string, unknown>) },
+    train: run.train as Record<string, unknown>,
+  }));
 }
 
 /** A run's files as read from anywhere: config.json and vocab.*.json as text, weights as bytes. */

@@ -52,15 +52,17 @@ export function resumeSession(dir: string): Session {
 
 /**
  * Trains a session to the end, logging every step record and evaluation to metrics.jsonl.
- * Ctrl-C (SIGINT) saves a resumable checkpoint and returns with stopReason 'interrupted'.
- * At the end the best checkpoint is evaluated on the test split and summary.json written.
+ * Ctrl-C (SIGINT) and SIGTERM save a resumable checkpoint and return with stopReason
+ * 'interrupted'. At the end the best checkpoint is evaluated on the test split and
+ * summary.json written.
  */
 export async function trainSession(session: Session, events: TrainerEvents = {}): Promise<RunSummary> {
   const { run, trainer, experiment } = session;
   const logEvery = trainer.config.logEvery;
   run.log({ type: session.resumed ? 'resume' : 'start', step: trainer.state.step, time: new Date().toISOString() });
-  const onSigint = () => trainer.requestStop();
-  process.on('SIGINT', onSigint);
+  const onSignal = () => trainer.requestStop();
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  for (const sig of signals) process.on(sig, onSignal);
   let state: TrainerState;
   try {
     state = await trainer.run({
@@ -78,7 +80,7 @@ export async function trainSession(session: Session, events: TrainerEvents = {})
       },
     });
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const sig of signals) process.off(sig, onSignal);
   }
   const summary: RunSummary = {
     run: run.dir, stopReason: state.stopReason, steps: state.step, epochs: state.epoch, trainSeconds: state.trainSeconds,
@@ -95,20 +97,28 @@ export async function trainSession(session: Session, events: TrainerEvents = {})
   return summary;
 }
 
+/**
+ * Which weights a command reads by default: the best checkpoint, or the last one when the run
+ * has no best yet (stopped before its first evaluation).
+ */
+function defaultWeights(run: RunFolder): 'best' | 'last' {
+  return run.has(RUN_FILES.best) || !run.has(RUN_FILES.last) ? 'best' : 'last';
+}
+
 /** Loads a run's model with its best (or last) weights, in eval mode, without reading its data. */
-export function loadTrainedModel(dir: string, which: 'best' | 'last' = 'best'): TrainedModel & { run: RunFolder } {
+export function loadTrainedModel(dir: string, which?: 'best' | 'last'): TrainedModel & { run: RunFolder } {
   const run = RunFolder.open(dir);
   const trained = buildModel(run.config(), run.vocabs());
-  trained.model.loadStateDict(run.weights(which));
+  trained.model.loadStateDict(run.weights(which ?? defaultWeights(run)));
   trained.model.eval();
   return { ...trained, run };
 }
 
 /** Loads a run's model with its best (or last) weights and its task, in eval mode. */
-export function loadRun(dir: string, which: 'best' | 'last' = 'best'): { run: RunFolder; experiment: Experiment } {
+export function loadRun(dir: string, which?: 'best' | 'last'): { run: RunFolder; experiment: Experiment } {
   const run = RunFolder.open(dir);
   const experiment = buildExperiment(run.config(), run.vocabs());
-  experiment.model.loadStateDict(run.weights(which));
+  experiment.model.loadStateDict(run.weights(which ?? defaultWeights(run)));
   experiment.model.eval();
   return { run, experiment };
 }

@@ -2,8 +2,8 @@ import { noGrad } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
 import type { StateDict } from '../nn/index.js';
 import {
-  Adam, AdamW, type BaseHyper, ExponentialLR, type LrSchedule, type Optimizer, type OptimizerStateDict, type PlateauStateDict,
-  ReduceLROnPlateau, SGD, type ScheduleStateDict, StepLR, WarmupCosine, WarmupInverseSqrt, clipGradNorm,
+  type BaseHyper, OPTIMIZERS, type Optimizer, type OptimizerStateDict, SCHEDULES, type ScheduleRule, type Scheduler,
+  type SchedulerStateDict, clipGradNorm,
 } from '../optim/index.js';
 import { GlimpseError } from '../util/errors.js';
 import { Rng, type RngState, defaultRng, manualSeed } from '../util/rng.js';
@@ -52,7 +52,8 @@ export interface TrainingSnapshot {
   state: TrainerState;
   model: StateDict;
   optimizer: OptimizerStateDict;
-  schedule: ScheduleStateDict | PlateauStateDict | null;
+  /** The schedule's state (null in checkpoints of runs without a schedule written before 0.2). */
+  schedule: SchedulerStateDict | null;
   carried: Record<string, Tensor>;
 }
 
@@ -85,8 +86,8 @@ export interface TrainerEvents {
  */
 export class Trainer<B> {
   readonly optimizer: Optimizer<BaseHyper>;
-  private readonly schedule: LrSchedule | null;
-  private readonly plateau: ReduceLROnPlateau | null;
+  private readonly scheduleRule: ScheduleRule;
+  private readonly scheduler: Scheduler;
   private readonly dataRng: Rng;
   state: TrainerState;
   private stopRequested = false;
@@ -96,15 +97,10 @@ export class Trainer<B> {
     readonly config: Readonly<TrainConfig>,
     snapshot: TrainingSnapshot | null = null,
   ) {
-    const params = task.model.parameters();
     const c = config;
-    this.optimizer = c.optimizer === 'sgd' ? new SGD(params, { lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay })
-      : c.optimizer === 'adamw' ? new AdamW(params, { lr: c.lr, weightDecay: c.weightDecay })
-        : new Adam(params, { lr: c.lr, weightDecay: c.weightDecay });
-    this.plateau = c.schedule === 'plateau'
-      ? new ReduceLROnPlateau(this.optimizer, { mode: task.primary.mode, factor: c.plateauFactor, patience: c.plateauPatience, threshold: 0 })
-      : null;
-    this.schedule = this.makeSchedule();
+    this.optimizer = OPTIMIZERS[c.optimizer].build(task.model.parameters(), c);
+    this.scheduleRule = SCHEDULES[c.schedule];
+    this.scheduler = this.scheduleRule.build(this.optimizer, c, { totalSteps: this.totalSteps(), mode: task.primary.mode });
     this.dataRng = new Rng(c.seed);
     this.state = {
       epoch: 1, stepInEpoch: 0, step: 0, epochRng: this.dataRng.getState(), dropoutRng: defaultRng().getState(),
@@ -113,27 +109,19 @@ export class Trainer<B> {
     if (snapshot) this.restore(snapshot);
   }
 
-  private makeSchedule(): LrSchedule | null {
+  /** Optimizer steps of the whole run: epochs × batches per epoch, or maxSteps when fewer. */
+  private totalSteps(): number {
     const c = this.config;
-    switch (c.schedule) {
-      case 'step': return new StepLR(this.optimizer, { stepSize: c.stepSize, gamma: c.gamma });
-      case 'exponential': return new ExponentialLR(this.optimizer, { gamma: c.gamma });
-      case 'warmup-cosine': return new WarmupCosine(this.optimizer, { warmupSteps: c.warmupSteps, totalSteps: Math.max(c.maxSteps, c.warmupSteps + 1) });
-      case 'warmup-invsqrt': return new WarmupInverseSqrt(this.optimizer, { warmupSteps: Math.max(c.warmupSteps, 1) });
-      default: return null;
-    }
-  }
-
-  /** Steps the `step`/`exponential` schedules count in epochs; the warm-up ones in steps. */
-  private get epochSchedule(): boolean {
-    return this.config.schedule === 'step' || this.config.schedule === 'exponential';
+    const planned = this.task.planEpoch(new Rng(c.seed)).count;
+    const perEpoch = c.stepsPerEpoch > 0 ? Math.min(planned, c.stepsPerEpoch) : planned;
+    const all = Math.max(1, c.epochs * perEpoch);
+    return c.maxSteps > 0 ? Math.min(all, c.maxSteps) : all;
   }
 
   private restore(s: TrainingSnapshot): void {
     this.task.model.loadStateDict(s.model);
     this.optimizer.loadStateDict(s.optimizer);
-    if (s.schedule && this.plateau && s.schedule.kind === 'ReduceLROnPlateau') this.plateau.loadStateDict(s.schedule as PlateauStateDict);
-    else if (s.schedule && this.schedule) this.schedule.loadStateDict(s.schedule as ScheduleStateDict);
+    if (s.schedule) this.scheduler.loadStateDict(s.schedule);
     if (this.task.restoreCarried) this.task.restoreCarried(s.carried);
     this.state = structuredClone(s.state);
     defaultRng().setState(this.state.dropoutRng);
@@ -146,7 +134,7 @@ export class Trainer<B> {
       state: structuredClone(this.state),
       model: this.task.model.stateDict(),
       optimizer: this.optimizer.stateDict(),
-      schedule: this.plateau ? this.plateau.stateDict() : this.schedule ? this.schedule.stateDict() : null,
+      schedule: this.scheduler.stateDict(),
       carried: this.task.carriedState ? this.task.carriedState() : {},
     };
   }
@@ -185,7 +173,7 @@ export class Trainer<B> {
     } else {
       s.badEvals++;
     }
-    this.plateau?.step(value);
+    if (this.scheduleRule.cadence === 'eval') this.scheduler.advance(value);
     events.onEval?.(record, better);
     if (this.config.target !== null && s.reached === null && (mode === 'min' ? value <= this.config.target : value >= this.config.target)) {
       s.reached = { step: s.step, trainSeconds: s.trainSeconds };
@@ -214,6 +202,7 @@ export class Trainer<B> {
     const model = this.task.model;
     model.train();
     if (s.step === 0 && s.epoch === 1 && s.stepInEpoch === 0) manualSeed(c.seed + 1); // dropout masks, separate from batch order
+    const cadence = this.scheduleRule.cadence;
     while (!s.finished && s.epoch <= c.epochs) {
       // Plan the epoch from the generator state at its start, so a resumed run replays it.
       this.dataRng.setState(s.epochRng);
@@ -230,13 +219,16 @@ export class Trainer<B> {
         const { loss, tokens } = this.task.trainLoss(batch);
         const value = loss.item();
         if (!Number.isFinite(value)) {
+          // The weights are still those of the last finite step: keep them, and say how the run ended.
+          this.stop(`the loss was ${value} at step ${s.step + 1}`);
+          sink?.saveLast(this.snapshot());
           throw new GlimpseError(`the loss is ${value} at step ${s.step + 1} (epoch ${s.epoch}, batch ${i + 1} of ${batches}); ` +
-            `training stopped and the last checkpoint was kept. Try a lower learning rate or gradient clipping (--clip)`);
+            `training stopped and the weights of step ${s.step} were saved. Try a lower learning rate or gradient clipping (--clip)`);
         }
         loss.backward();
         if (c.clip > 0) clipGradNorm(model.parameters(), c.clip);
         this.optimizer.step();
-        if (this.schedule && !this.epochSchedule) this.schedule.step();
+        if (cadence === 'step') this.scheduler.advance();
         s.trainSeconds += (performance.now() - t0) / 1000;
         s.step++;
         s.stepInEpoch = i + 1;
@@ -245,7 +237,6 @@ export class Trainer<B> {
         windowTokens += tokens;
         const elapsed = (performance.now() - windowStart) / 1000;
         events.onStep?.({ step: s.step, epoch: s.epoch, batch: i + 1, batches, loss: value, tokens, tokensPerSecond: elapsed > 0 ? windowTokens / elapsed : 0, lr: this.lr });
-        const atLimit = c.maxSteps > 0 && s.step >= c.maxSteps;
         if (c.evalEvery > 0 && s.step % c.evalEvery === 0) {
           this.evaluate(sink, events);
           windowTokens = 0;
@@ -254,7 +245,7 @@ export class Trainer<B> {
         } else if (c.saveEvery > 0 && s.step % c.saveEvery === 0) {
           sink?.saveLast(this.snapshot());
         }
-        if (atLimit) this.stop(`reached maxSteps ${c.maxSteps}`);
+        if (c.maxSteps > 0 && s.step >= c.maxSteps && !s.finished) this.stop(`reached maxSteps ${c.maxSteps}`);
         if (this.stopRequested && !s.finished) {
           sink?.saveLast(this.snapshot());
           s.stopReason = 'interrupted';
@@ -266,14 +257,18 @@ export class Trainer<B> {
       if (s.finished && s.stepInEpoch < batches) break;
       events.onEpochEnd?.(s.epoch);
       if (c.evalEvery === 0 && !s.finished) this.evaluate(sink, events);
-      if (this.schedule && this.epochSchedule) this.schedule.step();
+      if (cadence === 'epoch') this.scheduler.advance();
       s.epoch++;
       s.stepInEpoch = 0;
       s.epochRng = this.dataRng.getState();
       if (s.epoch > c.epochs && !s.finished) this.stop(`completed ${c.epochs} epochs`);
-      sink?.saveLast(this.snapshot());
+      if (!s.finished) sink?.saveLast(this.snapshot());
     }
     if (!s.finished) this.stop(`completed ${c.epochs} epochs`);
+    // However the run ended, its final weights get an evaluation (so a best checkpoint always
+    // exists) and the checkpoint records the last step and why the run stopped.
+    if (s.history.at(-1)?.step !== s.step && s.step > 0) this.evaluate(sink, events);
+    sink?.saveLast(this.snapshot());
     return s;
   }
 }

@@ -1,9 +1,10 @@
 import { tensor } from '../core/create.js';
-import { EOS, charTokenize, detokenizeChars, detokenizeWords, protocolTokenize } from '../data/index.js';
+import { EOS } from '../data/index.js';
 import { type Hypothesis, beamSearch, greedy, sample } from '../decode/index.js';
 import { GlimpseError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import type { TrainedModel } from './model.js';
+import { TASKS } from './task-rules/index.js';
 
 type LmModel = Extract<TrainedModel, { kind: 'lm' }>;
 type Seq2SeqModel = Extract<TrainedModel, { kind: 'seq2seq' }>;
@@ -15,23 +16,23 @@ export interface EncodedInput {
   unknown: string[];
 }
 
-const LETTER_TASKS = new Set(['reverse', 'copy', 'sort']);
-
-function tokenizeFor(t: TrainedModel, text: string): string[] {
-  const task = t.config.task;
-  if (task === 'lm') return t.config.data.level === 'char' ? charTokenize(text) : protocolTokenize(text);
-  if (task === 'translate') return protocolTokenize(text);
-  // Synthetic tasks read characters (letter tasks ignore spaces).
-  return LETTER_TASKS.has(task) ? Array.from(text.replace(/\s+/g, '')) : charTokenize(text);
+/** The vocabulary of a model's input side. */
+function inputVocab(t: TrainedModel) {
+  return t.kind === 'lm' ? t.vocabs.lm : t.vocabs.src;
 }
 
-/** Tokenizes and encodes text for the model's input side. */
+/**
+ * Tokenizes and encodes text for the model's input side, as its task reads text. A token the
+ * vocabulary lacks becomes `<unk>` where the vocabulary has one, and is an error naming it
+ * (with the characters the model knows) where it has none: nothing is dropped silently.
+ */
 export function encodeInput(t: TrainedModel, text: string): EncodedInput {
-  const vocab = t.kind === 'lm' ? t.vocabs.lm : t.vocabs.src;
-  const tokens = tokenizeFor(t, text);
+  const vocab = inputVocab(t);
+  const tokens = TASKS[t.config.task].tokenize(text, t.config.data);
   const unknown = tokens.filter((tok) => !vocab.has(tok));
   if (unknown.length && vocab.unkIndex < 0) {
-    throw new GlimpseError(`the input has ${[...new Set(unknown)].map((u) => JSON.stringify(u)).join(', ')}, which this ${t.config.task} model does not know (it reads ${vocab.itos.filter((s) => !s.startsWith('<')).join('')})`);
+    const known = vocab.itos.filter((s) => !s.startsWith('<')).join('');
+    throw new GlimpseError(`the input has ${[...new Set(unknown)].map((u) => JSON.stringify(u)).join(', ')}, which this ${t.config.task} model does not know (it reads ${JSON.stringify(known)})`);
   }
   return { tokens, ids: Array.from(vocab.encode(tokens)), unknown };
 }
@@ -40,18 +41,12 @@ export function encodeInput(t: TrainedModel, text: string): EncodedInput {
 export function decodeOutput(t: TrainedModel, ids: readonly number[]): { tokens: string[]; text: string } {
   const vocab = t.kind === 'lm' ? t.vocabs.lm : t.vocabs.tgt;
   const tokens = vocab.decode(ids);
-  const task = t.config.task;
-  if (task === 'lm') {
-    if (t.config.data.level === 'char') return { tokens, text: detokenizeChars(tokens) };
-    const lines: string[][] = [[]];
-    for (const tok of tokens) tok === EOS ? lines.push([]) : lines[lines.length - 1]!.push(tok);
-    return { tokens, text: lines.map((l) => detokenizeWords(l)).join('\n') };
-  }
-  return { tokens, text: task === 'translate' ? detokenizeWords(tokens) : detokenizeChars(tokens) };
+  return { tokens, text: TASKS[t.config.task].detokenize(tokens, t.config.data) };
 }
 
 export interface GenerateOptions {
   maxTokens: number;
+  /** 0: greedy (the most likely token at every step); else sampling at this temperature (default 1). */
   temperature?: number;
   topK?: number;
   topP?: number;
@@ -75,8 +70,9 @@ export interface Generation {
 }
 
 /**
- * Continues a prompt with a language model by sampling (temperature, top-k, top-p).
- * A prompt whose every token is unknown is an error that shows how it was tokenised.
+ * Continues a prompt with a language model, greedily (temperature 0) or by sampling
+ * (temperature, top-k, top-p). A prompt whose every token is unknown is an error that shows how
+ * it was tokenised.
  */
 export function generateText(t: TrainedModel, promptText: string, options: GenerateOptions): Generation {
   if (t.kind !== 'lm') throw new GlimpseError(`this run is a ${t.config.task} model; glimpse generate continues text with a language model (use glimpse translate)`);
@@ -87,10 +83,10 @@ export function generateText(t: TrainedModel, promptText: string, options: Gener
     throw new GlimpseError(`every word of the prompt is unknown to the model: it was tokenised as [${prompt.tokens.map((x) => JSON.stringify(x)).join(', ')}], all <unk>`);
   }
   const step = m.model.asStepModel();
-  const [h] = sample(step, m.model.prime(prompt.ids), 1, {
-    start: prompt.ids[prompt.ids.length - 1]!, end: null, maxTokens: options.maxTokens, withAttention: m.model.config.attention,
-    temperature: options.temperature, topK: options.topK, topP: options.topP, rng: options.rng,
-  });
+  const common = { start: prompt.ids[prompt.ids.length - 1]!, end: null, maxTokens: options.maxTokens, withAttention: m.model.attends };
+  const [h] = options.temperature === 0
+    ? greedy(step, m.model.prime(prompt.ids), 1, common)
+    : sample(step, m.model.prime(prompt.ids), 1, { ...common, temperature: options.temperature, topK: options.topK, topP: options.topP, rng: options.rng });
   const ids = h!.tokens;
   const out = decodeOutput(m, [...prompt.ids, ...ids]);
   const tokens = m.vocabs.lm.decode(ids);
@@ -113,6 +109,8 @@ export interface TranslateOptions {
   beam: number;
   nBest: number;
   maxTokens: number;
+  /** Beam search's length normalisation: score = Σ log p / length^alpha (default 1; 0 = none). */
+  alpha?: number;
 }
 
 export interface Translation {
@@ -129,7 +127,7 @@ export function translateText(t: TrainedModel, text: string, options: TranslateO
   if (t.kind !== 'seq2seq') throw new GlimpseError('this run is a language model; glimpse translate needs a seq2seq run (use glimpse generate)');
   const m = t as Seq2SeqModel;
   const source = encodeInput(m, text);
-  const eos = m.vocabs.src.has(EOS) && m.config.task === 'translate' ? [m.vocabs.src.id(EOS)] : [];
+  const eos = TASKS[m.config.task].sourceEnd && m.vocabs.src.has(EOS) ? [m.vocabs.src.id(EOS)] : [];
   const ids = [...source.ids, ...eos];
   if (ids.length === 0) throw new GlimpseError('the input is empty after tokenisation');
   const src = tensor(Int32Array.from(ids), { shape: [1, ids.length] });
@@ -138,7 +136,7 @@ export function translateText(t: TrainedModel, text: string, options: TranslateO
   const common = { start: tgt.id('<bos>'), end: tgt.id(EOS), maxTokens: options.maxTokens, withAttention: true };
   const hyps = options.beam <= 1 && options.nBest <= 1
     ? greedy(m.model.asStepModel(), state, 1, common)
-    : beamSearch(m.model.asStepModel(), state, { ...common, beam: options.beam, nBest: options.nBest });
+    : beamSearch(m.model.asStepModel(), state, { ...common, beam: options.beam, nBest: options.nBest, ...(options.alpha !== undefined ? { alpha: options.alpha } : {}) });
   return {
     source: { ...source, tokens: [...source.tokens, ...(eos.length ? [EOS] : [])] },
     hypotheses: hyps.map((h) => ({ ...h, text: decodeOutput(m, h.tokens).text, words: tgt.decode(h.tokens) })),

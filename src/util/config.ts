@@ -1,24 +1,60 @@
 import { GlimpseError } from './errors.js';
 
-/** One config field: its type, default (absent = required) and bounds. */
-export type FieldSpec =
-  | { type: 'int'; default?: number; min?: number }
-  | { type: 'intOrNull'; default?: number | null; min?: number }
-  | { type: 'number'; default?: number; min?: number; max?: number; maxExclusive?: boolean }
-  | { type: 'numberOrNull'; default?: number | null; min?: number }
-  | { type: 'boolean'; default?: boolean }
-  | { type: 'ints'; default?: number[]; min?: number }
-  | { type: 'pair'; default?: [number, number]; min?: number; max?: number; maxExclusive?: boolean }
-  | { type: 'enum'; values: readonly string[]; default?: string }
-  | { type: 'string'; default?: string };
+/** Bounds of a numeric field. `max` is inclusive unless `maxExclusive`. */
+interface Bounds {
+  min?: number;
+  max?: number;
+  maxExclusive?: boolean;
+}
 
-export type ConfigSpec = Record<string, FieldSpec>;
+export type IntField = { type: 'int'; default?: number } & Bounds;
+export type NumberField = { type: 'number'; default?: number } & Bounds;
+export type IntOrNullField = { type: 'intOrNull'; default?: number | null } & Bounds;
+export type NumberOrNullField = { type: 'numberOrNull'; default?: number | null } & Bounds;
+export interface BooleanField { type: 'boolean'; default?: boolean }
+export type IntsField = { type: 'ints'; default?: readonly number[] } & Bounds;
+export type PairField = { type: 'pair'; default?: readonly [number, number] } & Bounds;
+/** One of a fixed set of names; `values` is the list the union type is made from (written once). */
+export interface EnumField<T extends string> { type: 'enum'; values: readonly T[]; default?: T }
+export interface StringField { type: 'string'; default?: string }
+
+/**
+ * The spec of one field, typed by the field's own type: a `number` field is an int or number
+ * spec, a `'gru' | 'lstm'` field is an enum spec whose values are exactly those names, and so on.
+ * A spec with a field of the wrong kind, or with a missing field, does not compile.
+ */
+export type FieldSpec<T> =
+  [T] extends [boolean] ? BooleanField
+    : [T] extends [number] ? IntField | NumberField
+      : [T] extends [number | null] ? IntOrNullField | NumberOrNullField
+        : [T] extends [readonly [number, number]] ? PairField
+          : [T] extends [readonly number[]] ? IntsField
+            : [T] extends [string] ? (string extends T ? StringField : EnumField<T>)
+              : never;
+
+/**
+ * The spec of a config type C: one field spec per key of C (optional keys included), each typed
+ * by that key's type: `{ [K in keyof C]-?: FieldSpec<C[K]> }`.
+ *
+ * @example
+ * interface CellConfig { inputSize: number; cell?: 'gru' | 'lstm' }
+ * const SPEC: ConfigSpec<CellConfig> = {
+ *   inputSize: { type: 'int', min: 1 },
+ *   cell: { type: 'enum', values: ['gru', 'lstm'], default: 'gru' },
+ * };
+ */
+export type ConfigSpec<C> = { [K in keyof C]-?: FieldSpec<Exclude<C[K], undefined>> };
+
+/** Any field spec, as the checker sees it. */
+type AnyField =
+  | IntField | NumberField | IntOrNullField | NumberOrNullField | BooleanField | IntsField | PairField
+  | EnumField<string> | StringField;
 
 function describe(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? `[${v.map(String).join(', ')}]` : typeof v === 'string' ? `"${v}"` : String(v);
 }
 
-function checkNumber(component: string, key: string, v: unknown, spec: { min?: number; max?: number; maxExclusive?: boolean }, int: boolean): number {
+function checkNumber(component: string, key: string, v: unknown, spec: Bounds, int: boolean): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || (int && !Number.isInteger(v))) {
     throw new GlimpseError(`${component}: config.${key} must be ${int ? 'an integer' : 'a finite number'}, got ${describe(v)}`);
   }
@@ -29,7 +65,7 @@ function checkNumber(component: string, key: string, v: unknown, spec: { min?: n
   return v;
 }
 
-function checkField(component: string, key: string, spec: FieldSpec, v: unknown): unknown {
+function checkField(component: string, key: string, spec: AnyField, v: unknown): unknown {
   switch (spec.type) {
     case 'int': return checkNumber(component, key, v, spec, true);
     case 'number': return checkNumber(component, key, v, spec, false);
@@ -56,27 +92,38 @@ function checkField(component: string, key: string, spec: FieldSpec, v: unknown)
 }
 
 /**
- * Checks a config object against `spec` and fills in defaults: unknown keys, missing required
- * keys and wrong types are errors naming the component and the key (minGPT's
- * `get_default_config` habit). Returns a new, frozen object.
+ * Checks a config object against `spec` and fills in defaults: unknown keys (own keys only, so
+ * `constructor` or `__proto__` are unknown like any other), missing required keys and wrong
+ * types are errors naming the component and the key (minGPT's `get_default_config` habit).
+ * Returns a new, frozen object.
+ *
+ * @example
+ * const c = resolveConfig<CellConfig>('Cell', { inputSize: 8 }, SPEC); // { inputSize: 8, cell: 'gru' }
  */
-export function resolveConfig<C>(component: string, given: unknown, spec: ConfigSpec): Readonly<C> {
+export function resolveConfig<C>(component: string, given: unknown, spec: ConfigSpec<NoInfer<C>>): Readonly<Required<C>> {
   if (given === null || typeof given !== 'object' || Array.isArray(given)) {
     throw new GlimpseError(`${component}: config must be an object, got ${describe(given)}`);
   }
-  const known = Object.keys(spec);
+  const fields = Object.entries(spec) as [string, AnyField][];
+  const known = fields.map(([k]) => k);
   for (const key of Object.keys(given)) {
-    if (!(key in spec)) throw new GlimpseError(`${component}: unknown config key "${key}" (known keys: ${known.join(', ')})`);
+    if (!Object.hasOwn(spec, key)) throw new GlimpseError(`${component}: unknown config key "${key}" (known keys: ${known.join(', ')})`);
   }
   const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(spec)) {
-    const v = (given as Record<string, unknown>)[key];
+  for (const [key, field] of fields) {
+    const v = Object.hasOwn(given, key) ? (given as Record<string, unknown>)[key] : undefined;
     if (v === undefined) {
       if (!('default' in field)) throw new GlimpseError(`${component}: config.${key} is required`);
-      out[key] = Array.isArray(field.default) ? [...field.default] : field.default;
+      out[key] = Array.isArray(field.default) ? [...(field.default as readonly number[])] : field.default;
     } else {
       out[key] = checkField(component, key, field, v);
     }
   }
-  return Object.freeze(out) as Readonly<C>;
+  return Object.freeze(out) as Readonly<Required<C>>;
+}
+
+/** The names of a spec's enum field: what a command-line flag offers. */
+export function enumValues<C, K extends keyof C>(spec: ConfigSpec<C>, key: K): readonly string[] {
+  const field = spec[key] as AnyField;
+  return field.type === 'enum' ? field.values : [];
 }

@@ -8,7 +8,7 @@ import ansiStyles from 'ansi-styles';
 import stringWidth from 'string-width';
 import { check } from '../util/errors.js';
 import { type ColorScheme, MISSING_COLOR, checkScheme, schemeRgb } from './colormap.js';
-import { type HeatmapInput, resolveDomain, toMatrix } from './matrix.js';
+import { type HeatmapDomain, type HeatmapInput, resolveDomain, toMatrix } from './matrix.js';
 
 /** Colour depth: 24-bit, xterm 256-colour, or none (shade characters). */
 export type AnsiColorMode = 'truecolor' | '256' | 'none';
@@ -22,8 +22,8 @@ export interface AnsiHeatmapOptions {
   /** Line printed above the heatmap. */
   title?: string;
   scheme?: ColorScheme;
-  /** As for the PNG: `[0, 1]` by default, `'auto'` for the data's range. */
-  domain?: readonly [number, number] | 'auto';
+  /** As for the PNG: `[0, 1]` by default, `'auto'` the data's range, `'max'` 0 up to the largest value. */
+  domain?: HeatmapDomain;
   /** Longest row label, in columns; longer ones end in '…'. Default 14. */
   maxRowLabelWidth?: number;
   /** Longest column label, in lines; longer ones end in '…'. Default 8. */

@@ -39,8 +39,10 @@ export interface TrainingCurvesOptions {
   metricName?: string;
   /** Whether a larger metric is better; default: false for perplexity/loss/error names, else true. */
   higherIsBetter?: boolean;
-  /** Per-step training losses, drawn as a thin line under the per-epoch ones. */
+  /** Logged training losses (one every few steps), drawn as a thin line under the per-evaluation ones. */
   steps?: readonly StepRecord[];
+  /** How many steps apart the `steps` records are, for their legend ("train (every 50 steps)"). Default 1. */
+  stepInterval?: number;
   /** Steps per epoch, to place steps without `epoch`; default: last step ÷ last epoch. */
   stepsPerEpoch?: number;
   /** Width and height of each panel in px. Default 380 × 250. */
@@ -101,7 +103,7 @@ export function trainingCurvesSpec(history: readonly EpochRecord[], opts: Traini
   check(finite(width) && width >= 80 && finite(height) && height >= 60, () => `${OP}: panel size must be at least 80 × 60 px, got ${width} × ${height}`);
 
   const panels: Panel[] = [];
-  if (lossPoints.length + stepPoints.length > 0) panels.push(lossPanel(lossPoints, stepPoints, x, width, height));
+  if (lossPoints.length + stepPoints.length > 0) panels.push(lossPanel(lossPoints, stepPoints, stepSeries(opts), x, width, height));
   if (metricPoints.length > 0) panels.push(metricPanel(metricPoints, metricName, higherIsBetter, x, width, height));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -147,7 +149,13 @@ function placeSteps(opts: TrainingCurvesOptions, epochs: readonly EpochRecord[])
     x: finite(s.epoch) ? s.epoch : perEpoch !== undefined ? s.step / perEpoch : s.step,
     y: s.loss,
   })).sort((a, b) => a.x - b.x);
-  return { points: bucketMeans(raw, MAX_STEP_POINTS).map((p) => ({ ...p, series: 'train (per step)' })), xTitle };
+  return { points: bucketMeans(raw, MAX_STEP_POINTS).map((p) => ({ ...p, series: stepSeries(opts) })), xTitle };
+}
+
+/** The legend of the logged training losses. */
+function stepSeries(opts: TrainingCurvesOptions): string {
+  const every = opts.stepInterval ?? 1;
+  return every > 1 ? `train (every ${every} steps)` : 'train (every step)';
 }
 
 /** At most `max` points: consecutive buckets averaged, so long runs stay light but keep their shape. */
@@ -201,13 +209,13 @@ function lastLosses(lossPoints: readonly Point[], stepPoints: readonly Point[]):
   const valid = last('valid');
   if (train) parts.push(`train ${short(train.y)}`);
   if (valid) parts.push(`valid ${short(valid.y)}`);
-  if (parts.length > 0) return `last epoch: ${parts.join(' · ')}`;
+  if (parts.length > 0) return `last evaluation: ${parts.join(' · ')}`;
   return `last step: ${short(stepPoints[stepPoints.length - 1]!.y)}`;
 }
 
-function lossPanel(lossPoints: Point[], stepPoints: Point[], x: XEncoding, width: number, height: number): LayerPanel {
-  const seriesOrder = ['train (per step)', 'train', 'valid'].filter((s) => [...stepPoints, ...lossPoints].some((p) => p.series === s));
-  const colorOf: Record<string, string> = { 'train (per step)': SERIES_COLORS.trainSteps, train: SERIES_COLORS.train, valid: SERIES_COLORS.valid };
+function lossPanel(lossPoints: Point[], stepPoints: Point[], stepName: string, x: XEncoding, width: number, height: number): LayerPanel {
+  const seriesOrder = [stepName, 'train', 'valid'].filter((s) => [...stepPoints, ...lossPoints].some((p) => p.series === s));
+  const colorOf: Record<string, string> = { [stepName]: SERIES_COLORS.trainSteps, train: SERIES_COLORS.train, valid: SERIES_COLORS.valid };
   const color = { field: 'series', type: 'nominal' as const, scale: { domain: seriesOrder, range: seriesOrder.map((s) => colorOf[s]) } };
   const y = {
     field: 'y', type: 'quantitative' as const, title: 'loss', scale: yScaleFor([...lossPoints, ...stepPoints].map((p) => p.y)),

@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { check } from '../util/errors.js';
 import { type ColorScheme, MISSING_COLOR, checkScheme, inkFor, schemeRgb } from './colormap.js';
-import { type HeatmapInput, resolveDomain, toMatrix } from './matrix.js';
+import { type HeatmapDomain, type HeatmapInput, resolveDomain, toMatrix } from './matrix.js';
 import { MUTED_INK, baseConfig } from './theme.js';
 
 /** How the attention heatmap looks; every field is optional. */
@@ -23,8 +23,8 @@ export interface AttentionHeatmapOptions {
   legendTitle?: string;
   /** Sequential colour map. Default `'viridis'`. */
   scheme?: ColorScheme;
-  /** Values mapped to the ends of the colour bar: `[0, 1]` by default (weights), `'auto'` for the data's range. Values outside are clamped. */
-  domain?: readonly [number, number] | 'auto';
+  /** Values mapped to the ends of the colour bar: `[0, 1]` by default (weights), `'auto'` the data's range, `'max'` 0 up to the largest weight. Values outside are clamped. */
+  domain?: HeatmapDomain;
   /** Print each weight (2 decimals, blank when it rounds to 0) inside its cell. Default `'auto'`: when cells are big enough to read it. */
   annotate?: boolean | 'auto';
   /** Side of a cell in px. Default: fits the larger side of the matrix into about 640 px, 14–56 px a cell. */

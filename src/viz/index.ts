@@ -23,4 +23,4 @@ export {
   type AnsiHeatmapInput, type AnsiHeatmapOptions, type AnsiColorMode,
 } from './ansi.js';
 export { COLOR_SCHEMES, schemeRgb, type ColorScheme } from './colormap.js';
-export type { HeatmapInput, WeightsInput } from './matrix.js';
+export type { HeatmapInput, WeightsInput, HeatmapDomain } from './matrix.js';

@@ -77,6 +77,13 @@ function labelsFor(labels: readonly string[] | undefined, n: number, name: strin
 }
 
 /** Finite min and max over the matrix, or undefined when it holds no finite value. */
+/**
+ * What the colour scale spans: a fixed `[lo, hi]` (default `[0, 1]`, the range of attention
+ * weights), `'auto'` the data's range, or `'max'` 0 up to the data's largest value (attention
+ * that never concentrates then still shows its shape).
+ */
+export type HeatmapDomain = readonly [number, number] | 'auto' | 'max';
+
 export function finiteRange(rows: readonly (readonly number[])[]): [number, number] | undefined {
   let lo = Infinity;
   let hi = -Infinity;
@@ -92,8 +99,14 @@ export function finiteRange(rows: readonly (readonly number[])[]): [number, numb
 }
 
 /** `[lo, hi]` the colour scale spans: `[0, 1]` by default, the data's range for `'auto'`. */
-export function resolveDomain(domain: readonly [number, number] | 'auto' | undefined, rows: readonly (readonly number[])[], op: string): [number, number] {
+export function resolveDomain(domain: HeatmapDomain | undefined, rows: readonly (readonly number[])[], op: string): [number, number] {
   if (domain === undefined) return [0, 1];
+  if (domain === 'max') {
+    // Attention weights: 0 up to the largest weight, so diffuse attention is not all dark.
+    const range = finiteRange(rows);
+    if (range === undefined || range[1] <= 0) return [0, 1];
+    return [Math.min(0, range[0]), range[1]];
+  }
   if (domain === 'auto') {
     const range = finiteRange(rows);
     if (range === undefined) return [0, 1];

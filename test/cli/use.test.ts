@@ -83,7 +83,7 @@ describe('glimpse translate and eval', () => {
     const empty = glimpse(['translate', '--run', mt], { input: '' });
     expect(empty.stderr.trim()).toBe('glimpse translate: no input: standard input was empty (give one sentence per line)');
     const beam0 = glimpse(['translate', '--run', mt, '--beam', '0', 'x']);
-    expect(beam0.stderr.trim()).toBe("error: option '--beam <n>' argument '0' is invalid. expected an integer ≥ 1, got 0");
+    expect(beam0.stderr.trim()).toBe("error: option '--beam <n>' argument '0' is invalid. expected an integer in [1, 1000], got 0");
     const nbest = glimpse(['translate', '--run', mt, '--beam', '2', '--n-best', '3', 'x']);
     expect(nbest.stderr.trim()).toBe('glimpse translate: --n-best 3 needs --beam of at least 3, got 2');
     for (const r of [empty, beam0, nbest]) expect(r.code).not.toBe(0);

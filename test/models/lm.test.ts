@@ -63,7 +63,7 @@ describe('LanguageModel', () => {
 
   it('rejects a bad config or input, naming what is wrong', () => {
     expect(() => new LanguageModel({ vocabSize: 5, tieWeights: true, embeddingSize: 4, hiddenSize: 6 })).toThrow('LanguageModel: tieWeights needs embeddingSize = hiddenSize, got 4 and 6');
-    expect(() => new LanguageModel({ vocabSize: 5, cell: 'rnn' as never })).toThrow(/config.cell must be one of "lstm", "gru"/);
+    expect(() => new LanguageModel({ vocabSize: 5, cell: 'rnn' as never })).toThrow(/config.cell must be one of "gru", "lstm"/);
     const lm = new LanguageModel({ vocabSize: 5, hiddenSize: 4, embeddingSize: 4 });
     expect(() => lm.forward(tensor([1, 2], { dtype: 'int32' }))).toThrow('LanguageModel: ids must be int32 [T, B], got int32 [2]');
   });

@@ -56,8 +56,10 @@ describe('trainedModelFromFiles', () => {
     const good = files(run.dir);
     expect(() => train.trainedModelFromFiles({ ...good, config: '{"run":' })).toThrow(/^tiny\/config\.json is not valid JSON/);
     expect(() => train.trainedModelFromFiles({ ...good, config: '{"format":"other"}' })).toThrow(/tiny\/config\.json is not a glimpse run config \(format "other"\)/);
-    expect(() => train.trainedModelFromFiles({ ...good, config: good.config.replace('"version": 1', '"version": 9') }))
-      .toThrow(/tiny\/config\.json was written by a newer glimpse \(run format 9; this one reads 1\)/);
+    expect(() => train.trainedModelFromFiles({ ...good, config: good.config.replace('"version": 2', '"version": 9') }))
+      .toThrow(/tiny\/config\.json was written by a newer glimpse \(run format 9; this one reads 2\)/);
+    expect(() => train.trainedModelFromFiles({ ...good, config: good.config.replace('"epochs": 20', '"epochs": "one"') }))
+      .toThrow(/^tiny\/config\.json: train: config\.epochs must be an integer, got "one"/);
     expect(() => train.trainedModelFromFiles({ ...good, vocabs: { src: good.vocabs.src } })).toThrow(/needs its vocabularies \(vocab\.src\.json, vocab\.tgt\.json\)/);
     expect(() => train.trainedModelFromFiles({ ...good, vocabs: { ...good.vocabs, tgt: '{}' } })).toThrow(/^tiny\/vocab\.tgt\.json: Vocab\.fromJSON: expected an object with format "glimpse-vocab"/);
     const alien = encodeSafetensors({ 'other.weight': zeros([2, 2]) });
@@ -68,7 +70,29 @@ describe('trainedModelFromFiles', () => {
   it('RunFolder reads what formatRunConfig writes, and reports a newer format by file', () => {
     const { run } = savedRun();
     expect(run.config()).toEqual(config);
-    writeFileSync(run.path('config.json'), train.formatRunConfig(config, 'x').replace('"version": 1', '"version": 2'));
-    expect(() => run.config()).toThrow(/config\.json was written by a newer glimpse \(run format 2/);
+    writeFileSync(run.path('config.json'), train.formatRunConfig(config, 'x').replace('"version": 2', '"version": 3'));
+    expect(() => run.config()).toThrow(/config\.json was written by a newer glimpse \(run format 3/);
+  });
+
+  it('reads a run config of glimpse 0.1 (format 1): every key of every task, no architecture', () => {
+    const { run } = savedRun();
+    const v1 = {
+      format: 'glimpse-run', version: 1, glimpse: '0.1.0',
+      run: {
+        task: 'reverse',
+        data: {
+          source: 'reverse', level: 'word', minFreq: 1, maxVocab: 0, batchSize: 8, bptt: 35, srcLang: 'en', tgtLang: 'de', bucket: false,
+          minLen: 3, maxLen: 6, trainSize: 64, validSize: 16, testSize: 16,
+        },
+        objective: { teacherForcing: 1, labelSmoothing: 0 },
+        model: { ...config.model, arch: undefined },
+        train: { epochs: 1, maxSteps: 0, stepsPerEpoch: 0, optimizer: 'adam', lr: 0.01, weightDecay: 0, momentum: 0, clip: 1, schedule: 'none', plateauFactor: 0.5, plateauPatience: 0, gamma: 0.5, stepSize: 1, warmupSteps: 0, evalEvery: 0, earlyStopping: 0, target: null, saveEvery: 200, logEvery: 50, seed: 1 },
+      },
+    };
+    writeFileSync(run.path('config.json'), JSON.stringify(v1));
+    const read = run.config();
+    expect(read.model.arch).toBe('rnn');
+    expect(read.data).toEqual({ minLen: 3, maxLen: 6, trainSize: 64, validSize: 16, testSize: 16, batchSize: 8, bucket: false });
+    expect(read.train.betas).toEqual([0.9, 0.999]);
   });
 });

@@ -58,14 +58,16 @@ describe('Trainer', () => {
     expect(t.lr).toBeCloseTo(0.01 * 0.5 ** drops, 10);
   });
 
-  it('reports a NaN loss with its step and batch and saves nothing after it', async () => {
+  it('reports a NaN loss with its step and batch, and saves the weights before it with how the run ended', async () => {
     const task = tinyReverse();
     const realLoss = task.trainLoss.bind(task);
     let calls = 0;
     task.trainLoss = (b) => (++calls === 4 ? { loss: tensor(Number.NaN), tokens: 1 } : realLoss(b));
     const sink = new MemorySink();
     const trainer = new Trainer(task, config({ epochs: 1, saveEvery: 2 }));
-    await expect(trainer.run({ sink })).rejects.toThrow(/^the loss is NaN at step 4 \(epoch 1, batch 4 of 20\); training stopped and the last checkpoint was kept/);
-    expect(sink.last!.state.step).toBe(2);
+    await expect(trainer.run({ sink })).rejects.toThrow(/^the loss is NaN at step 4 \(epoch 1, batch 4 of 20\); training stopped and the weights of step 3 were saved/);
+    expect(sink.last!.state.step).toBe(3);
+    expect(sink.last!.state.finished).toBe(true);
+    expect(sink.last!.state.stopReason).toBe('the loss was NaN at step 4');
   });
 });

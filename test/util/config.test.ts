@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type ConfigSpec } from '../../src/util/config.js';
 
-const spec: ConfigSpec = {
+interface Example {
+  hidden: number;
+  dropout?: number;
+  attention?: 'none' | 'bahdanau';
+  bidirectional?: boolean;
+  sizes?: number[];
+  name?: string;
+  limit?: number | null;
+}
+
+const spec: ConfigSpec<Example> = {
   hidden: { type: 'int', min: 1 },
   dropout: { type: 'number', default: 0.2, min: 0, max: 1, maxExclusive: true },
   attention: { type: 'enum', values: ['none', 'bahdanau'], default: 'none' },
@@ -13,7 +23,7 @@ const spec: ConfigSpec = {
 
 describe('resolveConfig', () => {
   it('fills defaults and returns a frozen copy', () => {
-    const c = resolveConfig<Record<string, unknown>>('model', { hidden: 64 }, spec);
+    const c = resolveConfig<Example>('model', { hidden: 64 }, spec);
     expect(c).toEqual({ hidden: 64, dropout: 0.2, attention: 'none', bidirectional: false, sizes: [1, 2], name: 'x', limit: null });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -21,6 +31,10 @@ describe('resolveConfig', () => {
   it('names unknown keys with the known ones, and missing required keys', () => {
     expect(() => resolveConfig('model', { hidden: 1, hiden: 3 }, spec)).toThrow('model: unknown config key "hiden" (known keys: hidden, dropout, attention, bidirectional, sizes, name, limit)');
     expect(() => resolveConfig('model', {}, spec)).toThrow('model: config.hidden is required');
+    // Inherited names are unknown keys like any other (an object's prototype is not its spec).
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      expect(() => resolveConfig('model', JSON.parse(`{"hidden": 1, "${key}": 1}`), spec)).toThrow(`model: unknown config key "${key}"`);
+    }
     expect(() => resolveConfig('model', [], spec)).toThrow('model: config must be an object, got []');
   });
 

@@ -49,7 +49,7 @@ describe('trainingCurvesSpec', () => {
       { steps },
     ) as unknown as Spec;
     const loss = rows(spec.hconcat[0]!.layer);
-    const perStep = loss.filter((r) => r.series === 'train (per step)');
+    const perStep = loss.filter((r) => r.series === 'train (every step)');
     expect(perStep).toHaveLength(50);
     expect(perStep[24]).toMatchObject({ x: 1 }); // step 25 of 50 over 2 epochs ends epoch 1
     expect(loss.filter((r) => r.series === 'train').map((r) => r.x)).toEqual([1]);
@@ -60,7 +60,7 @@ describe('trainingCurvesSpec', () => {
   it('averages very long step series down to a light line', () => {
     const steps = Array.from({ length: 10_000 }, (_, k) => ({ step: k + 1, loss: 1 }));
     const spec = trainingCurvesSpec([{ epoch: 10, trainLoss: 1 }], { steps }) as unknown as Spec;
-    const perStep = rows(spec.hconcat[0]!.layer).filter((r) => r.series === 'train (per step)');
+    const perStep = rows(spec.hconcat[0]!.layer).filter((r) => r.series === 'train (every step)');
     expect(perStep.length).toBeLessThanOrEqual(800);
     expect(perStep.every((r) => r.y === 1)).toBe(true);
   });

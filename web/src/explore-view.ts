@@ -119,8 +119,8 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     const lm = i.kind === 'lm';
     $('#decode-seq2seq').hidden = lm;
     $('#decode-lm').hidden = !lm;
-    $('#explore-input-label').textContent = lm ? 'Prompt' : i.task === 'translate' ? 'Sentence' : 'Input';
-    $('#explore-run').textContent = lm ? 'Generate' : i.task === 'translate' ? 'Translate' : 'Run';
+    $('#explore-input-label').textContent = i.inputLabel;
+    $('#explore-run').textContent = i.action;
     form.hidden = false;
     heatmap.message(i.attention ? 'Run the model to see its attention.' : 'This model has no attention to show (train one with attention, e.g. --model lstm-attn).');
   };
@@ -133,10 +133,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     try {
       if (info.kind === 'seq2seq') {
         const beam = (form.elements.namedItem('search') as RadioNodeList).value === 'beam' ? clampInt($<HTMLInputElement>('#beam-size').value, 2, 16, 5) : 1;
-        const words = textIn.trim().split(/\s+/).length;
-        const chars = textIn.replace(/\s+/g, '').length;
-        const maxTokens = info.task === 'translate' ? Math.min(200, 2 * words + 10) : Math.min(400, chars + 10);
-        const r = await client.ask({ type: 'translate', text: textIn, beam, nBest: Math.min(beam, 3), maxTokens });
+        const r = await client.ask({ type: 'translate', text: textIn, beam, nBest: Math.min(beam, 3) });
         if (r.type === 'translated') await showTranslation(r.result, textIn, beam);
       } else {
         const r = await client.ask({

@@ -2,7 +2,7 @@
  * Runs a trained run's model in a Web Worker: loads it from the files the page was given and
  * translates (greedy or beam) or generates (sampling), returning the attention as plain data.
  */
-import { GlimpseError, Rng, noGrad, train } from 'glimpse';
+import { GlimpseError, Rng, models, noGrad, ruleOf, train } from 'glimpse';
 import { startBackend } from './backend.js';
 import type { AttentionPicture, ExploreReply, ExploreRequest, GenerateResult, RunInfo, TranslateResult } from './protocol.js';
 import { workerScope } from './worker-scope.js';
@@ -13,37 +13,34 @@ let trained: train.TrainedModel | null = null;
 
 function describe(t: train.TrainedModel, name: string, weightsFile: string): RunInfo {
   const c = t.config;
-  if (t.kind === 'lm') {
-    const m = t.model.config;
-    const level = c.data.level === 'char' ? 'character' : 'word';
-    return {
-      name, task: c.task, kind: 'lm', parameters: t.model.numParameters(), attention: m.attention, weightsFile,
-      model: `${m.cell}${m.attention ? '-attn' : ''} ${level}-level language model, ${m.numLayers}×${m.hiddenSize}`,
-      vocab: `${t.vocabs.lm.size.toLocaleString('en-US')} ${level}s`,
-      example: examplePrompt(t),
-    };
-  }
-  const m = t.model.config;
-  const examples: Record<string, string> = {
-    reverse: 'attention', copy: 'glimpse', sort: 'attention', dates: 'March 14, 2015', translate: 'a man is riding a bike .',
+  const task = train.TASKS[c.task];
+  const { arch, ...settings } = c.model;
+  const model = ruleOf(models.FAMILIES[task.family].archs, arch, 'architecture').describe(settings);
+  const common = {
+    name, task: c.task, parameters: t.model.numParameters(), attention: t.model.attends, weightsFile, model,
+    inputLabel: task.input.label, action: task.input.action,
   };
+  if (t.kind === 'lm') {
+    return { ...common, kind: 'lm', vocab: `${t.vocabs.lm.size.toLocaleString('en-US')} tokens`, example: examplePrompt(t) };
+  }
   return {
-    name, task: c.task, kind: 'seq2seq', parameters: t.model.numParameters(), attention: m.attention !== 'none', weightsFile,
-    model: `seq2seq, ${m.attention} attention, ${m.cell.toUpperCase()} encoder ${m.bidirectional ? '2×' : ''}${m.encoderHidden}, decoder ${m.decoderHidden}`,
+    ...common, kind: 'seq2seq',
     vocab: `${t.vocabs.src.size.toLocaleString('en-US')} source / ${t.vocabs.tgt.size.toLocaleString('en-US')} target tokens`,
-    example: examples[c.task] ?? '',
+    example: task.input.example,
   };
 }
 
 /** A prompt the model knows every token of: a familiar one if it can, else its most frequent token. */
 function examplePrompt(t: Extract<train.TrainedModel, { kind: 'lm' }>): string {
-  const candidates = t.config.data.level === 'char' ? ['ROMEO:', 'First Citizen:', 'The '] : ['the king', 'to be or not to be', 'first citizen', 'the'];
+  const candidates = [train.TASKS[t.config.task].input.example, 'the king', 'first citizen', 'ROMEO:', 'The ', 'the'];
   const known = candidates.find((c) => train.encodeInput(t, c).unknown.length === 0);
   const vocab = t.vocabs.lm;
   return known ?? vocab.itos.find((tok) => !vocab.specials.includes(tok)) ?? '';
 }
 
-function translate(t: train.TrainedModel, text: string, beam: number, nBest: number, maxTokens: number): TranslateResult {
+function translate(t: train.TrainedModel, text: string, beam: number, nBest: number): TranslateResult {
+  // An output a little over twice the input's length is room enough for every task.
+  const maxTokens = Math.min(400, 2 * train.encodeInput(t, text).tokens.length + 10);
   const out = noGrad(() => train.translateText(t, text, { beam, nBest, maxTokens }));
   return {
     source: out.source.tokens,
@@ -77,7 +74,7 @@ function handle(msg: ExploreRequest): void {
       }
       case 'translate':
         if (!trained) throw new GlimpseError('no run is loaded');
-        post({ id: msg.id, type: 'translated', result: translate(trained, msg.text, msg.beam, msg.nBest, msg.maxTokens) });
+        post({ id: msg.id, type: 'translated', result: translate(trained, msg.text, msg.beam, msg.nBest) });
         break;
       case 'generate':
         if (!trained) throw new GlimpseError('no run is loaded');

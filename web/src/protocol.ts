@@ -66,11 +66,14 @@ export interface RunInfo {
   weightsFile: string;
   /** An input to start with. */
   example: string;
+  /** What the input is called ("Prompt", "Sentence", "Input") and the verb of running it. */
+  inputLabel: string;
+  action: string;
 }
 
 export type ExploreRequest =
   | { id: number; type: 'load'; files: RunFilesMessage }
-  | { id: number; type: 'translate'; text: string; beam: number; nBest: number; maxTokens: number }
+  | { id: number; type: 'translate'; text: string; beam: number; nBest: number }
   | { id: number; type: 'generate'; prompt: string; maxTokens: number; temperature: number; topK: number; seed: number };
 
 export interface TranslateResult {

@@ -42,9 +42,10 @@ let seed = 1;
 function setup(): TrainSetup {
   const exp = train.buildSyntheticExperiment(runConfig(seed));
   const c = exp.config;
+  const d = train.resolveData('generated', c.data);
   const info: TrainSetup = {
-    parameters: exp.model.numParameters(), minLen: c.data.minLen, maxLen: c.data.maxLen, trainSize: c.data.trainSize,
-    validSize: c.data.validSize, batchSize: c.data.batchSize, maxSteps: c.train.maxSteps, target: c.train.target ?? 1,
+    parameters: exp.model.numParameters(), minLen: d.minLen, maxLen: d.maxLen, trainSize: d.trainSize,
+    validSize: d.validSize, batchSize: d.batchSize, maxSteps: c.train.maxSteps, target: c.train.target ?? 1,
   };
   experiment = exp;
   trainer = new train.Trainer(exp.task, train.resolveTrainConfig(c.train));

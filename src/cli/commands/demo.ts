@@ -6,9 +6,9 @@ import { runAction } from '../errors.js';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('The quick tour: learn to reverse strings with attention (a few minutes), show examples with the attention heatmap, and write the attention picture and training curves.')
+    .description('The quick tour: learn to reverse strings with attention (about 20 s of training on 2 cores), show examples with the attention heatmap, and write the attention picture and training curves.')
     .option('--runs <dir>', 'folder of runs', 'runs')
-    .option('--quick', 'a smaller, faster version (about a minute)', false)
+    .option('--quick', 'a smaller, faster version (a few seconds of training)', false)
     .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: { runs: string; quick: boolean; backend?: string; progress: boolean }, cmd: Command) => {

@@ -12,10 +12,10 @@ export function registerPlot(program: Command): void {
     .action(async (flags: { run: string; out?: string }, cmd: Command) => {
       await runAction('plot', cmd.optsWithGlobals().verbose, async () => {
         const run = RunFolder.open(flags.run);
-        const { epochs, steps, metricName } = train.curvesFromLog(run.metrics(), run.config().task);
+        const { epochs, steps, metricName, logEvery } = train.curvesFromLog(run.metrics(), run.config().task);
         if (epochs.length === 0) throw new GlimpseError(`${flags.run} has no evaluations in its metrics log yet; nothing to plot`);
         const out = flags.out ?? run.path('curves.png');
-        await writeTrainingCurvesPng(out, epochs, { title: `Training curves: ${run.dir.split('/').pop()}`, steps, metricName });
+        await writeTrainingCurvesPng(out, epochs, { title: `Training curves: ${run.dir.split('/').pop()}`, steps, metricName, stepInterval: logEvery });
         process.stdout.write(`${out}\n`);
       });
     });

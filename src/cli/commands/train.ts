@@ -1,123 +1,98 @@
-import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { GlimpseError, models, setBackend, train } from '../../index.js';
-import { resumeSession, startSession } from '../../node.js';
-import { EXIT, runAction } from '../errors.js';
-import { fmt } from '../train-progress.js';
-import { float, int, oneOf } from '../parse.js';
-import { trainWithProgress } from '../train-progress.js';
+import { type Command, Option } from 'commander';
+import { models, optim, ruleOf, setBackend, train } from '../../index.js';
+import { readRunConfigInput, resumeSession, startSession } from '../../node.js';
+import { EXIT, UsageError, runAction } from '../errors.js';
+import { oneOf } from '../parse.js';
+import { CONFIG_FLAGS, type FlagContext, addConfigFlags, applyConfigFlags } from '../train-flags.js';
+import { fmt, trainWithProgress } from '../train-progress.js';
 import { VERSION } from '../version.js';
 
 interface TrainFlags {
-  task?: string; model?: string; attention?: string; data?: string; config?: string; name?: string; runs: string; resume?: string;
-  epochs?: number; maxSteps?: number; stepsPerEpoch?: number; batchSize?: number; lr?: number; clip?: number; optimizer?: string;
-  weightDecay?: number; schedule?: string; dropout?: number; embedding?: number; hidden?: number; encoderHidden?: number; layers?: number;
-  heads?: number; inputFeeding?: boolean; tieWeights?: boolean; labelSmoothing?: number; teacherForcing?: number; earlyStopping?: number;
-  evalEvery?: number; target?: number; seed?: number; level?: string; bucket?: boolean; backend?: string; progress: boolean;
+  task?: string; model?: string; arch?: string; attention?: string; config?: string; name?: string; runs: string; resume?: string;
+  backend?: string; progress: boolean;
 }
 
-function readConfigFile(path: string): train.RunConfigInput {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new GlimpseError(`cannot read the config file ${path}`);
+/** The flags the user typed (not defaults), by option key. */
+function givenFlags(cmd: Command): Map<string, unknown> {
+  const given = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(cmd.opts())) {
+    if (cmd.getOptionValueSource(key) === 'cli') given.set(key, value);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new GlimpseError(`${path} is not valid JSON: ${(e as Error).message}`);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new GlimpseError(`${path}: expected a JSON object`);
-  // A run folder's config.json works too: its run config sits under "run".
-  const obj = ('run' in parsed ? (parsed as { run: unknown }).run : parsed) as Record<string, unknown>;
-  const known = ['task', 'modelName', 'attention', 'data', 'objective', 'model', 'train'];
-  for (const k of Object.keys(obj)) if (!known.includes(k)) throw new GlimpseError(`${path}: unknown key "${k}" (known keys: ${known.join(', ')})`);
-  return obj as train.RunConfigInput;
+  return given;
 }
 
-const set = (target: Record<string, unknown>, key: string, value: unknown): void => {
-  if (value !== undefined) target[key] = value;
-};
+/**
+ * The run config the user asked for: the `--config` file (a run config input, or a run's own
+ * config.json), then the flags they typed over it, over the task's preset. A flag overrides the
+ * file only when it was given; a flag that means nothing for the chosen task, model, optimizer
+ * or schedule is refused.
+ */
+function runConfigFrom(flags: TrainFlags, given: ReadonlyMap<string, unknown>): train.RunConfig {
+  const base: train.RunConfigInput = flags.config ? readRunConfigInput(flags.config) : {};
+  const input: train.RunConfigInput = {
+    ...base,
+    ...(flags.task !== undefined ? { task: flags.task } : {}),
+    ...(flags.model !== undefined ? { modelName: flags.model } : {}),
+    ...(flags.arch !== undefined ? { arch: flags.arch } : {}),
+    ...(flags.attention !== undefined ? { attention: flags.attention } : {}),
+  };
+  // Resolve once without the flags to learn the task, model, optimizer and schedule they refer to.
+  const first = train.resolveRunConfig(input);
+  const ctx = flagContext(first, given);
+  const keysOf = (section: 'data' | 'model' | 'train' | 'objective'): readonly string[] => ({
+    data: Object.keys(train.DATA_KINDS[ctx.task.data].spec),
+    model: ctx.modelKeys,
+    train: Object.keys(train.TRAIN_SPEC),
+    objective: train.OBJECTIVE_KEYS[ctx.task.family],
+  })[section];
+  return train.resolveRunConfig(applyConfigFlags(input, given, ctx, keysOf));
+}
 
-/** Flags over the config file over the task preset. */
-function runInput(f: TrainFlags): train.RunConfigInput {
-  const base = f.config ? readConfigFile(f.config) : {};
-  const task = f.task ?? base.task;
-  const lm = task === 'lm';
-  const data = { ...base.data };
-  const model = { ...base.model };
-  const train = { ...base.train };
-  const objective = { ...base.objective };
-  set(data, 'source', f.data);
-  set(data, 'batchSize', f.batchSize);
-  set(data, 'level', f.level);
-  set(data, 'bucket', f.bucket);
-  set(model, 'dropout', f.dropout);
-  set(model, 'embeddingSize', f.embedding);
-  set(model, lm ? 'hiddenSize' : 'decoderHidden', f.hidden);
-  set(model, 'encoderHidden', f.encoderHidden);
-  set(model, lm ? 'numLayers' : 'encoderLayers', f.layers);
-  set(model, 'heads', f.heads);
-  set(model, 'inputFeeding', f.inputFeeding);
-  set(model, 'tieWeights', f.tieWeights);
-  for (const k of ['epochs', 'maxSteps', 'stepsPerEpoch', 'lr', 'clip', 'optimizer', 'weightDecay', 'schedule', 'earlyStopping', 'evalEvery', 'target', 'seed'] as const) {
-    set(train, k, f[k]);
-  }
-  set(objective, 'labelSmoothing', f.labelSmoothing);
-  set(objective, 'teacherForcing', f.teacherForcing);
-  return { ...base, task, modelName: f.model ?? base.modelName, attention: f.attention ?? base.attention, data, model, train, objective };
+function flagContext(config: train.RunConfig, given: ReadonlyMap<string, unknown>): FlagContext {
+  const task = train.TASKS[config.task];
+  const arch = ruleOf(models.FAMILIES[task.family].archs, config.model.arch, 'architecture');
+  const attentionName = typeof config.model.attention === 'string' ? config.model.attention : null;
+  const optimizerName = String(given.get('optimizer') ?? config.train.optimizer);
+  const scheduleName = String(given.get('schedule') ?? config.train.schedule);
+  return {
+    taskName: config.task,
+    task,
+    modelKeys: arch.keys,
+    attention: attentionName === null ? null : ruleOf(models.ATTENTION, attentionName, 'attention'),
+    attentionName,
+    optimizer: ruleOf(optim.OPTIMIZERS, optimizerName, 'optimizer'),
+    optimizerName,
+    schedule: ruleOf(optim.SCHEDULES, scheduleName, 'schedule'),
+    scheduleName,
+  };
 }
 
 /** `<task>-<model>` for a language model, `<task>-<attention>` for seq2seq: reverse-luong-general. */
-function defaultName(config: train.RunConfig): string {
+function defaultName(config: train.RunConfig, flags: TrainFlags): string {
   const m = config.model;
-  const variant = config.task === 'lm' ? `${m.cell}${m.attention ? '-attn' : ''}` : String(m.attention);
+  if (flags.model) return `${config.task}-${flags.model}`;
+  const variant = typeof m.attention === 'string' ? m.attention : `${String(m.cell ?? m.arch)}${m.attention === true ? '-attn' : ''}`;
   return `${config.task}-${variant}`;
 }
 
+const list = (names: readonly string[]): string => names.join(', ');
 
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('Train a model; the run (config, vocabularies, checkpoints, metrics log) goes to runs/<name>/.')
-    .option('--task <name>', `what to learn: ${train.TASKS.join(', ')}`, oneOf(train.TASKS), 'reverse')
-    .option('--model <name>', `language model (task lm): ${train.LM_MODELS.join(', ')}`, oneOf(train.LM_MODELS))
-    .option('--attention <name>', `seq2seq attention: ${models.ATTENTION_KINDS.join(', ')} (default: bahdanau for translate, luong-general for synthetic tasks)`, oneOf(models.ATTENTION_KINDS))
-    .option('--data <name|path>', 'dataset name (tinyshakespeare, multi30k) or path (lm: text file; translate: folder of train/val/test.<lang> files)')
-    .option('--config <file>', 'JSON run config ({task, modelName, attention, data, model, train, objective}); flags override it')
+    .addOption(new Option('--task <name>', `what to learn (default reverse): ${train.TASK_NAMES.map((t) => `${t}: ${train.TASKS[t].summary}`).join('; ')}`).argParser(oneOf(train.TASK_NAMES)))
+    .addOption(new Option('--model <name>', `language model (task lm): ${list(train.LM_MODEL_NAMES)}`).argParser(oneOf(train.LM_MODEL_NAMES)))
+    .addOption(new Option('--arch <name>', `seq2seq architecture: ${list(Object.keys(models.SEQ2SEQ_ARCHS))} (default rnn)`))
+    .addOption(new Option('--attention <name>', `seq2seq attention (default: bahdanau for translate, luong-general for synthetic tasks): ${list(models.ATTENTION_KINDS)}`).argParser(oneOf(models.ATTENTION_KINDS)))
+    .option('--config <file>', 'JSON run config ({task, modelName, arch, attention, data, model, train, objective}) or a run\'s config.json; flags you give override it')
     .option('--name <name>', 'run name (default: <task>-<model or attention>; -2, -3… when taken)')
     .option('--runs <dir>', 'folder of runs', 'runs')
-    .option('--resume <dir>', 'continue an interrupted run from its last checkpoint, exactly')
-    .option('--epochs <n>', 'passes over the training data (preset)', int(1))
-    .option('--max-steps <n>', 'stop after n steps in total', int(0))
-    .option('--steps-per-epoch <n>', 'use only the first n batches of each epoch', int(0))
-    .option('--batch-size <n>', 'examples per batch (lm: streams) (preset)', int(1))
-    .option('--lr <x>', 'learning rate (preset)', float(0, Infinity, true))
-    .option('--clip <x>', 'gradient-norm clipping, 0 = off (preset)', float(0))
-    .option('--optimizer <name>', 'adam, adamw or sgd (default adam)', oneOf(['adam', 'adamw', 'sgd'] as const))
-    .option('--weight-decay <x>', 'weight decay (default 0)', float(0))
-    .option('--schedule <name>', 'none, plateau, step, exponential, warmup-cosine, warmup-invsqrt (preset)', oneOf(['none', 'plateau', 'step', 'exponential', 'warmup-cosine', 'warmup-invsqrt'] as const))
-    .option('--dropout <p>', 'dropout probability (preset)', float(0, 1))
-    .option('--embedding <n>', 'embedding size (preset)', int(1))
-    .option('--hidden <n>', 'hidden size: lm LSTM/GRU, seq2seq decoder (preset)', int(1))
-    .option('--encoder-hidden <n>', 'seq2seq encoder hidden size per direction (preset)', int(1))
-    .option('--layers <n>', 'recurrent layers: lm layers, seq2seq encoder layers (preset)', int(1))
-    .option('--heads <n>', 'heads of multi-head attention (default 4)', int(1))
-    .option('--input-feeding', 'Luong input feeding (default on for Luong attention in synthetic tasks)')
-    .option('--no-input-feeding', 'turn input feeding off')
-    .option('--tie-weights', 'tie the output layer to the embedding')
-    .option('--label-smoothing <e>', 'label smoothing ε (default 0)', float(0, 1))
-    .option('--teacher-forcing <r>', 'probability of feeding the reference token (default 1)', float(0, 1))
-    .option('--early-stopping <n>', 'stop after n evaluations without improvement, 0 = off (default 0)', int(0))
-    .option('--eval-every <n>', 'evaluate every n steps, 0 = every epoch (preset)', int(0))
-    .option('--target <x>', 'stop when the validation metric reaches x (synthetic tasks: exact match, preset 0.995)', float())
-    .option('--seed <n>', 'random seed (default 1)', int(0))
-    .option('--level <level>', 'lm tokens: word or char (default word)', oneOf(['word', 'char'] as const))
-    .option('--bucket', 'group similar lengths into batches (seq2seq)')
+    .option('--resume <dir>', 'continue an interrupted run from its last checkpoint, exactly, with its own config')
     .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)')
-    .option('--no-progress', 'no progress bar')
+    .option('--no-progress', 'no progress bar');
+  addConfigFlags(command);
+  command
     .addHelpText('after', `
 Presets (PROTOCOL.md workloads; any flag overrides them):
   lm         W1: 2-layer LSTM 256, dropout 0.2, batch 32 streams × 35, Adam 2e-3, clip 0.25,
@@ -125,23 +100,30 @@ Presets (PROTOCOL.md workloads; any flag overrides them):
   translate  W2: bi-GRU 256 encoder, GRU 512 decoder, Bahdanau attention 512, dropout 0.3,
              batch 128, Adam 1e-3, clip 1, 10 epochs; data multi30k (en → de)
   reverse    W3: bi-GRU 64 encoder, GRU 128 decoder, Luong general attention with input
-  copy, sort feeding, embeddings 64, batch 64, Adam 1e-3, clip 1, 10 epochs, evaluation every
-  dates      100 steps, stop at 99.5 % validation exact match; data generated in-process
+  copy, sort feeding, embeddings 64, batch 64, Adam 1e-3, clip 1, at most 20 epochs,
+  dates      evaluation every 100 steps, lr halved after two evaluations without a new best,
+             stop at 99.5 % validation exact match; data generated in-process
 
 Examples:
   glimpse train --task reverse --attention luong-general
   glimpse train --task lm --model lstm-attn --data tinyshakespeare
   glimpse train --task translate --data multi30k --epochs 5
+  glimpse train --task reverse --schedule warmup-cosine --warmup-steps 200 --max-steps 2000
   glimpse train --resume runs/reverse-luong-general`)
     .action(async (flags: TrainFlags, cmd: Command) => {
       await runAction('train', cmd.optsWithGlobals().verbose, async () => {
+        const given = givenFlags(cmd);
         if (flags.backend) setBackend(flags.backend);
         let session;
-        if (flags.resume) session = resumeSession(flags.resume);
-        else {
-          const input = runInput(flags);
-          const config = train.resolveRunConfig(input);
-          session = startSession(config, { runsDir: flags.runs, name: flags.name ?? defaultName(config), version: VERSION });
+        if (flags.resume) {
+          const extra = [...given.keys()].filter((k) => k in CONFIG_FLAGS || ['task', 'model', 'arch', 'attention', 'config', 'name'].includes(k));
+          if (extra.length) {
+            throw new UsageError(`--resume continues a run with its own config; it cannot be combined with ${extra.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+          }
+          session = resumeSession(flags.resume);
+        } else {
+          const config = runConfigFrom(flags, given);
+          session = startSession(config, { runsDir: flags.runs, name: flags.name ?? defaultName(config, flags), version: VERSION });
         }
         const { run, trainer, experiment } = session;
         const out = process.stderr;

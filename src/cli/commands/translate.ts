@@ -1,17 +1,25 @@
 import { extname } from 'node:path';
-import type { Command } from 'commander';
-import { GlimpseError, setBackend, train } from '../../index.js';
+import { type Command, Option } from 'commander';
+import { GlimpseError, setBackend, train, viz } from '../../index.js';
 import { loadTrainedModel, writeAttentionPng } from '../../node.js';
-import { runAction } from '../errors.js';
-import { int } from '../parse.js';
+import { EXIT, UsageError, runAction } from '../errors.js';
+import { SCALE_HELP, SCALE_NAMES, type ScaleName, heatmapScale } from '../heatmap-scale.js';
+import { float, int, oneOf } from '../parse.js';
 import { stdinLines } from '../stdin.js';
+
+/** Bounds of the search a user can ask for. */
+export const MAX_BEAM = 1000;
+export const MAX_OUTPUT_TOKENS = 10_000;
 
 interface TranslateFlags {
   run: string;
   beam: number;
   nBest: number;
   maxTokens: number;
+  alpha: number;
   visualize?: string;
+  show: boolean;
+  scale: ScaleName;
   scores: boolean;
   backend?: string;
 }
@@ -26,44 +34,81 @@ function pictureName(file: string, index: number, several: boolean): string {
 export function registerTranslate(program: Command): void {
   program
     .command('translate')
-    .description('Translate sentences with a trained seq2seq run (also the synthetic tasks: reverse, dates…), from arguments or standard input, one per line.')
+    .description('Translate sentences with a trained seq2seq run (also the synthetic tasks: reverse, dates…), from arguments or standard input, one per line; one output line per input line.')
     .argument('[sentences...]', 'sentences to translate (default: read standard input, one per line, answering as each arrives)')
     .requiredOption('--run <dir>', 'run folder of a seq2seq model')
-    .option('--beam <n>', 'beam size (1: greedy)', int(1), 1)
-    .option('--n-best <n>', 'print the n best hypotheses (at most the beam size)', int(1), 1)
-    .option('--max-tokens <n>', 'longest output', int(1), 50)
+    .option('--beam <n>', `beam size (1: greedy; at most ${MAX_BEAM} and the target vocabulary)`, int(1, MAX_BEAM), 1)
+    .option('--n-best <n>', 'print the n best hypotheses (at most the beam size)', int(1, MAX_BEAM), 1)
+    .option('--max-tokens <n>', `longest output (at most ${MAX_OUTPUT_TOKENS.toLocaleString('en-US')})`, int(1, MAX_OUTPUT_TOKENS), 50)
+    .option('--alpha <a>', 'beam search length normalisation: score = log p / length^alpha (1: per-token average, 0: raw log-probability)', float(0, 10), 1)
     .option('--scores', 'print each hypothesis with its length-normalised log-probability', false)
     .option('--visualize <file>', 'write the attention heatmap of the best hypothesis to this PNG (-1, -2… per sentence when several)')
+    .option('--show', 'print the attention heatmap of the best hypothesis in the terminal', false)
+    .addOption(new Option('--scale <scale>', SCALE_HELP).argParser(oneOf(SCALE_NAMES)).default('auto'))
     .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)')
     .action(async (sentences: string[], flags: TranslateFlags, cmd: Command) => {
       await runAction('translate', cmd.optsWithGlobals().verbose, async () => {
-        if (flags.nBest > flags.beam) throw new GlimpseError(`--n-best ${flags.nBest} needs --beam of at least ${flags.nBest}, got ${flags.beam}`);
+        if (flags.nBest > flags.beam) throw new UsageError(`--n-best ${flags.nBest} needs --beam of at least ${flags.nBest}, got ${flags.beam}`);
         if (flags.backend) setBackend(flags.backend);
         const trained = loadTrainedModel(flags.run);
         if (trained.kind !== 'seq2seq') throw new GlimpseError(`${flags.run} is a language model; use glimpse generate`);
+        if (flags.beam > trained.vocabs.tgt.size) {
+          throw new UsageError(`--beam ${flags.beam} is larger than the target vocabulary (${trained.vocabs.tgt.size} tokens); a beam never needs more`);
+        }
         const fromArgs = sentences.length > 0;
         if (!fromArgs && process.stdin.isTTY) throw new GlimpseError('no input: give sentences as arguments or pipe them on standard input, one per line');
         const several = !fromArgs || sentences.length > 1;
         let count = 0;
+        let failed = 0;
+        // One output line (or n-best block) per input line, always: a blank line gets a blank
+        // line, a line that cannot be translated gets an empty one and a message on stderr.
         const handle = async (line: string): Promise<void> => {
-          const t = train.translateText(trained, line, { beam: flags.beam, nBest: flags.nBest, maxTokens: flags.maxTokens });
+          const index = count++;
+          if (line.trim() === '') {
+            process.stdout.write('\n');
+            return;
+          }
+          let t: train.Translation;
+          try {
+            t = train.translateText(trained, line, { beam: flags.beam, nBest: flags.nBest, maxTokens: flags.maxTokens, alpha: flags.alpha });
+          } catch (e) {
+            if (!(e instanceof GlimpseError)) throw e;
+            failed++;
+            process.stdout.write('\n');
+            process.stderr.write(`glimpse translate: line ${index + 1}: ${e.message}\n`);
+            return;
+          }
           for (const h of t.hypotheses) process.stdout.write(flags.scores || flags.nBest > 1 ? `${h.score.toFixed(4)}\t${h.text}\n` : `${h.text}\n`);
-          if (flags.visualize) await draw(t, pictureName(flags.visualize, count, several), line);
-          count++;
+          await show(t, flags, line, pictureName(flags.visualize ?? '', index, several));
         };
         if (fromArgs) for (const s of sentences) await handle(s);
-        else for await (const line of stdinLines()) if (line.trim()) await handle(line);
+        else for await (const line of stdinLines()) await handle(line);
         if (count === 0) throw new GlimpseError('no input: standard input was empty (give one sentence per line)');
+        if (failed > 0) {
+          process.stderr.write(`glimpse translate: ${failed} of ${count} line(s) could not be translated (their output lines are empty)\n`);
+          process.exitCode = EXIT.error;
+        }
       });
     });
 }
 
-async function draw(t: train.Translation, file: string, line: string): Promise<void> {
+/** The best hypothesis's attention: in the terminal (--show) and as a PNG (--visualize). */
+async function show(t: train.Translation, flags: TranslateFlags, line: string, file: string): Promise<void> {
+  if (!flags.show && !flags.visualize) return;
   const best = t.hypotheses[0]!;
+  const weights = best.attention ?? [];
   const rows = best.finished ? [...best.words, '<eos>'] : best.words;
-  await writeAttentionPng(file, {
-    weights: best.attention ?? [], rowLabels: rows, colLabels: t.source.tokens,
-    title: line.length > 60 ? `${line.slice(0, 57)}…` : line, yTitle: 'output', xTitle: 'input',
-  });
-  process.stderr.write(`attention heatmap: ${file}\n`);
+  const scale = heatmapScale(flags.scale, weights);
+  if (flags.show && weights.length) {
+    process.stderr.write(`${viz.ansiHeatmap({
+      weights, rowLabels: rows, colLabels: t.source.tokens, domain: scale.domain, title: `attention for "${line}" (rows: output, columns: input)`,
+    })}\n`);
+  }
+  if (flags.visualize) {
+    await writeAttentionPng(file, {
+      weights, rowLabels: rows, colLabels: t.source.tokens, ...scale,
+      title: line.length > 60 ? `${line.slice(0, 57)}…` : line, yTitle: 'output', xTitle: 'input',
+    });
+    process.stderr.write(`attention heatmap: ${file}\n`);
+  }
 }

@@ -1,4 +1,4 @@
-export { type AttentionOutput, type SourceAttentionOptions, SourceAttention } from './source.js';
+export { type AttentionOutput, type SourceAttentionOptions, type SourceAttender, SourceAttention } from './source.js';
 export { AdditiveAttention, type AdditiveAttentionConfig } from './additive.js';
 export {
   LuongDotAttention, LuongGeneralAttention, LuongConcatAttention, type LuongGeneralConfig, type LuongConcatConfig,

@@ -1,6 +1,7 @@
 import type { Tensor } from '../../core/tensor.js';
 import {
-  chunk, dropout, linear, matmul, mean, permute, reshape, scaledDotProductAttention, slice, transpose,
+  chunk, concat, dropout, linear, logicalNot, matmul, mean, permute, reshape, scaledDotProductAttention, slice, squeeze,
+  transpose, unsqueeze,
 } from '../../ops/index.js';
 import { GlimpseError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
@@ -9,7 +10,7 @@ import { type InitOptions, resolveConfig } from '../config.js';
 import { constant, xavierUniform } from '../init.js';
 import { Linear } from '../linear.js';
 import { Module } from '../module.js';
-import type { AttentionOutput } from './source.js';
+import type { AttentionOutput, SourceAttender, SourceAttentionOptions } from './source.js';
 
 export interface MultiheadAttentionConfig {
   /** E: model size (query features and output). */
@@ -58,7 +59,7 @@ export interface MultiheadForwardOptions {
  *   keyPaddingMask: paddingMask(lengths, T), isCausal: true, averageAttnWeights: false,
  * }); // context [B, T, 8]; weights [B, 2, T, T], one map per head
  */
-export class MultiheadAttention extends Module {
+export class MultiheadAttention extends Module implements SourceAttender {
   readonly config: Readonly<{ embedDim: number; numHeads: number; dropout: number; bias: boolean; kdim: number; vdim: number; batchFirst: boolean }>;
   readonly outProj: Linear;
   private readonly rng: Rng | undefined;
@@ -132,7 +133,7 @@ export class MultiheadAttention extends Module {
     checkInput(key, kdim, 'key');
     checkInput(value, vdim, 'value');
     const [q3, k3, v3] = [bf(query), bf(key), bf(value)];
-    const [B, Tq] = q3.shape as [number, number];
+    const B = q3.shape[0]!;
     if (k3.shape[0] !== B || v3.shape[0] !== B || k3.shape[1] !== v3.shape[1]) {
       throw new GlimpseError(`MultiheadAttention: query ${shapeStr(query.shape)}, key ${shapeStr(key.shape)} and value ${shapeStr(value.shape)} disagree on batch or key length`);
     }
@@ -147,24 +148,65 @@ export class MultiheadAttention extends Module {
       k = linear(k3, ...this.projection(1));
       v = linear(v3, ...this.projection(2));
     }
-    const [qh, kh, vh] = [this.splitHeads(q), this.splitHeads(k), this.splitHeads(v)]; // [B, nh, T, hd]
-    const attn = scaledDotProductAttention(qh, kh, vh, {
+    const { out, weights } = this.attendHeads(q, k, v, {
       causal: options.isCausal ?? false,
       keyPaddingMask: options.keyPaddingMask ?? null,
       attnMask: options.attnMask ?? null,
     });
+    const averaged = options.averageAttnWeights ?? true;
+    return {
+      context: batchFirst ? out : transpose(out, 0, 1),
+      weights: averaged ? mean(weights, 1) : weights,
+    };
+  }
+
+  /**
+   * Projected q [B, Tq, E], k, v [B, Tk, E] → heads, scaled dot-product attention, merge, out_proj:
+   * out [B, Tq, E] and the weights of every head [B, nh, Tq, Tk].
+   */
+  private attendHeads(
+    q: Tensor, k: Tensor, v: Tensor,
+    masks: { causal: boolean; keyPaddingMask: Tensor | null; attnMask: Tensor | null },
+  ): { out: Tensor; weights: Tensor } {
+    const [B, Tq] = q.shape as [number, number, number];
+    const [qh, kh, vh] = [this.splitHeads(q), this.splitHeads(k), this.splitHeads(v)]; // [B, nh, T, hd]
+    const attn = scaledDotProductAttention(qh, kh, vh, masks);
     let weights = attn.weights; // [B, nh, Tq, Tk]
     let heads = attn.output; // [B, nh, Tq, hd]
     if (this.training && this.config.dropout > 0) {
       weights = dropout(weights, this.config.dropout, this.rng ? { rng: this.rng } : {});
       heads = matmul(weights, vh);
     }
-    const merged = reshape(permute(heads, [0, 2, 1, 3]), [B, Tq, E]);
-    const out = this.outProj.forward(merged);
-    const averaged = options.averageAttnWeights ?? true;
-    return {
-      context: batchFirst ? out : transpose(out, 0, 1),
-      weights: averaged ? mean(weights, 1) : weights,
-    };
+    const merged = reshape(permute(heads, [0, 2, 1, 3]), [B, Tq, this.config.embedDim]);
+    return { out: this.outProj.forward(merged), weights };
+  }
+
+  /**
+   * As source attention of a decoder (the {@link SourceAttender} interface; always batch-first):
+   * the key and value projections of the memory [B, S, kdim] → [B, S, 2E], computed once per
+   * source batch instead of at every step.
+   */
+  projectKeys(memory: Tensor): Tensor {
+    return concat([linear(memory, ...this.projection(1)), linear(memory, ...this.projection(2))], -1);
+  }
+
+  /**
+   * A decoder query [B, E] (one step) or [B, Tq, E] over the memory [B, S, kdim] (keys and
+   * values), `options.mask` true = real source token: context like the query, `weights`
+   * averaged over the heads, `headWeights` per head ([B, nh, S] or [B, nh, Tq, S]).
+   */
+  attend(query: Tensor, memory: Tensor, options: SourceAttentionOptions = {}): AttentionOutput {
+    const single = query.ndim === 2;
+    const q3 = single ? unsqueeze(query, 1) : query; // [B, Tq, E]
+    if (q3.ndim !== 3 || q3.shape[2] !== this.config.embedDim || memory.ndim !== 3 || memory.shape[0] !== q3.shape[0]) {
+      throw new GlimpseError(`MultiheadAttention: query must be [B, ${this.config.embedDim}] or [B, Tq, ${this.config.embedDim}] and memory [B, S, ${this.config.kdim}], got ${shapeStr(query.shape)} and ${shapeStr(memory.shape)}`);
+    }
+    const [k, v] = chunk(options.keys ?? this.projectKeys(memory), 2, -1) as [Tensor, Tensor]; // [B, S, E] each
+    const { out, weights } = this.attendHeads(linear(q3, ...this.projection(0)), k, v, {
+      causal: false, keyPaddingMask: options.mask ? logicalNot(options.mask) : null, attnMask: null,
+    });
+    const averaged = mean(weights, 1); // [B, Tq, S]
+    if (!single) return { context: out, weights: averaged, headWeights: weights };
+    return { context: squeeze(out, 1), weights: squeeze(averaged, 1), headWeights: squeeze(weights, 2) };
   }
 }

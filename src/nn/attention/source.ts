@@ -11,6 +11,24 @@ export interface AttentionOutput {
   context: Tensor;
   /** Attention distribution over the keys: [B, S] or [B, Tq, S] (rows sum to 1, or to 0 when fully masked). */
   weights: Tensor;
+  /** Multi-head attention: each head's distribution, [B, nh, S] or [B, nh, Tq, S] (`weights` is their mean). */
+  headWeights?: Tensor;
+}
+
+/**
+ * What a decoder needs from any attention over encoder states ("memory"): one interface for
+ * the additive and Luong scorers and for multi-head attention, so a decoder has one path.
+ * `projectKeys` is the part that depends only on the memory, computed once per source batch;
+ * `attend` scores a query against it.
+ */
+export interface SourceAttender extends Module {
+  /** The memory-only term [B, S, ·], computed once per batch and passed back as `options.keys`. */
+  projectKeys(memory: Tensor): Tensor;
+  /**
+   * @param query [B, Dq] (one decoder step) or [B, Tq, Dq] (all steps at once)
+   * @param memory [B, S, Dk]: the encoder states
+   */
+  attend(query: Tensor, memory: Tensor, options?: SourceAttentionOptions): AttentionOutput;
 }
 
 export interface SourceAttentionOptions {
@@ -44,7 +62,7 @@ export interface SourceAttentionOptions {
  * }
  * const { context, weights } = new ScaledDot().forward(query, memory, { mask: lengthMask(lengths, S) });
  */
-export abstract class SourceAttention extends Module {
+export abstract class SourceAttention extends Module implements SourceAttender {
   /**
    * The part of the score that depends only on the memory: [B, S, ·]. Compute it once per
    * batch and pass it as `options.keys` at every step. The default is the memory itself.
@@ -68,6 +86,11 @@ export abstract class SourceAttention extends Module {
   /** For a dot-product score: the query-side term [B, Tq, ·] dotted with the keys. The query itself by default. */
   protected projectQuery(query: Tensor): Tensor {
     return query;
+  }
+
+  /** The same as `forward`: the {@link SourceAttender} interface's name for it. */
+  attend(query: Tensor, memory: Tensor, options: SourceAttentionOptions = {}): AttentionOutput {
+    return this.forward(query, memory, options);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { tensor } from '../../core/create.js';
 import type { Tensor } from '../../core/tensor.js';
 import { type BatchedStream, type LmWindow, lmWindow, numLmWindows } from '../../data/index.js';
-import type { LanguageModel } from '../../models/lm.js';
+import type { LanguageModelLike } from '../../models/index.js';
 import type { RecurrentState } from '../../nn/index.js';
 import { crossEntropy, reshape } from '../../ops/index.js';
 import type { EpochPlan, Metrics, TrainingTask } from '../types.js';
@@ -30,7 +30,7 @@ export class LanguageModelTask implements TrainingTask<LmWindow> {
   readonly primary = { name: 'ppl', mode: 'min' } as const;
   private hidden: RecurrentState | null = null;
 
-  constructor(readonly model: LanguageModel, readonly data: LmTaskData) {}
+  constructor(readonly model: LanguageModelLike, readonly data: LmTaskData & { labelSmoothing?: number }) {}
 
   planEpoch(): EpochPlan<LmWindow> {
     const { train, bptt } = this.data;
@@ -44,9 +44,9 @@ export class LanguageModelTask implements TrainingTask<LmWindow> {
   trainLoss(w: LmWindow): { loss: Tensor; tokens: number } {
     const { x, y } = windowTensors(w);
     const { logits, state } = this.model.forward(x, this.hidden);
-    this.hidden = { h: state.h.detach(), c: state.c ? state.c.detach() : null };
+    this.hidden = state ? { h: state.h.detach(), c: state.c ? state.c.detach() : null } : null;
     const V = logits.shape[2]!;
-    return { loss: crossEntropy(reshape(logits, [-1, V]), reshape(y, [-1])), tokens: y.size };
+    return { loss: crossEntropy(reshape(logits, [-1, V]), reshape(y, [-1]), { labelSmoothing: this.data.labelSmoothing ?? 0 }), tokens: y.size };
   }
 
   /** Perplexity = exp(total cross-entropy / predicted tokens) over a whole split, state carried. */

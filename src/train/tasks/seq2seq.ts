@@ -3,7 +3,7 @@ import type { Tensor } from '../../core/tensor.js';
 import { type Seq2SeqBatch, type Seq2SeqExample, makeSeq2SeqBatch, planBatches } from '../../data/index.js';
 import { greedy } from '../../decode/index.js';
 import { sequenceAccuracy } from '../../metrics/index.js';
-import type { Seq2Seq, SourceBatch } from '../../models/seq2seq.js';
+import type { Seq2SeqLike, SourceBatch } from '../../models/index.js';
 import type { Rng } from '../../util/rng.js';
 import type { EpochPlan, Metrics, TrainingTask } from '../types.js';
 
@@ -18,11 +18,10 @@ export interface Seq2SeqTaskOptions {
   pad: number;
   bos: number;
   eos: number;
-  /**
-   * Also decode the split greedily and report exact-match and token accuracy (synthetic
-   * tasks); the primary metric is then `exact`, else the validation loss.
-   */
+  /** Also decode the split greedily and report exact-match and token accuracy (synthetic tasks). */
   accuracy?: boolean;
+  /** The metric that picks the best checkpoint (default: the validation loss). */
+  primary?: { name: string; mode: 'min' | 'max' };
   /** Batch size when decoding for accuracy. */
   evalBatchSize?: number;
 }
@@ -54,11 +53,11 @@ export class Seq2SeqTask implements TrainingTask<Seq2SeqTensors> {
   readonly primary: { name: string; mode: 'min' | 'max' };
 
   constructor(
-    readonly model: Seq2Seq,
+    readonly model: Seq2SeqLike,
     readonly data: { train: readonly Seq2SeqExample[]; valid: readonly Seq2SeqExample[]; test: readonly Seq2SeqExample[] },
     readonly options: Seq2SeqTaskOptions,
   ) {
-    this.primary = options.accuracy ? { name: 'exact', mode: 'max' } : { name: 'loss', mode: 'min' };
+    this.primary = options.primary ?? (options.accuracy ? { name: 'exact', mode: 'max' } : { name: 'loss', mode: 'min' });
   }
 
   private batch(examples: readonly Seq2SeqExample[], indices: readonly number[]): Seq2SeqTensors {

@@ -1,0 +1,150 @@
+/**
+ * The flags of `glimpse train` that set a key of the run config, as a table: where each goes,
+ * and for which tasks, architectures, attention kinds, optimizers and schedules it means
+ * something. A flag given where it means nothing is refused with one line naming the flag and
+ * why, instead of being ignored.
+ */
+import { type Command, Option } from 'commander';
+import { models, optim, train } from '../index.js';
+import { UsageError } from './errors.js';
+import { float, int, oneOf, pair } from './parse.js';
+
+type Section = 'data' | 'model' | 'train' | 'objective';
+
+/** What a flag's meaning depends on, once the task and the model are known. */
+export interface FlagContext {
+  taskName: string;
+  task: train.TaskRule;
+  /** The model config's keys (those of the chosen architecture). */
+  modelKeys: readonly string[];
+  /** The chosen attention kind's rule, for seq2seq RNNs. */
+  attention: models.AttentionRule | null;
+  attentionName: string | null;
+  optimizer: optim.OptimizerRule;
+  optimizerName: string;
+  schedule: optim.ScheduleRule;
+  scheduleName: string;
+}
+
+interface ConfigFlag {
+  /** commander's flag text, e.g. `--lr <x>`. */
+  readonly flags: string;
+  readonly help: string;
+  readonly parse?: (value: string) => unknown;
+  /** The section and key it sets, for this context (the key may depend on the model family). */
+  target(ctx: FlagContext): { section: Section; key: string };
+  /** Why it means nothing in this context, or null when it applies. */
+  applies?(ctx: FlagContext): string | null;
+}
+
+const data = (key: string) => () => ({ section: 'data' as const, key });
+const trainKey = (key: string) => () => ({ section: 'train' as const, key });
+const objective = (key: string) => () => ({ section: 'objective' as const, key });
+/** A model key, or per family. */
+const model = (key: string | { lm: string; seq2seq: string }) => (ctx: FlagContext) => ({
+  section: 'model' as const, key: typeof key === 'string' ? key : key[ctx.task.family],
+});
+
+/** Applies only when the optimizer reads this hyper-parameter. */
+const optimizerOption = (option: optim.OptimizerOption) => (ctx: FlagContext): string | null =>
+  ctx.optimizer.options.includes(option) ? null : `applies to the optimizers that read ${option} (${optim.OPTIMIZER_NAMES.filter((n) => optim.OPTIMIZERS[n].options.includes(option)).join(', ')}), not ${ctx.optimizerName}`;
+
+/** Applies only when the schedule reads this option. */
+const scheduleOption = (option: optim.ScheduleOption) => (ctx: FlagContext): string | null =>
+  ctx.schedule.options.includes(option) ? null : `applies to the schedules that read ${option} (${optim.SCHEDULE_NAMES.filter((n) => optim.SCHEDULES[n].options.includes(option)).join(', ')}), not ${ctx.scheduleName}`;
+
+/** Applies only with an attention kind whose scorer has this option. */
+const attentionOption = (option: 'heads' | 'attentionSize' | 'attentionBias') => (ctx: FlagContext): string | null => {
+  if (!ctx.attention) return null; // the key check below reports architectures without attention options
+  return ctx.attention.options.includes(option) ? null : `applies to the attention kinds that use ${option} (${models.ATTENTION_KINDS.filter((k) => models.ATTENTION[k].options.includes(option)).join(', ')}), not ${ctx.attentionName}`;
+};
+
+export const CONFIG_FLAGS = {
+  data: { flags: '--data <name|path>', help: 'dataset name (tinyshakespeare, multi30k) or path (lm: text file; translate: folder of train/val/test.<lang> files)', target: data('source') },
+  batchSize: { flags: '--batch-size <n>', help: 'examples per batch (lm: streams)', parse: int(1, train.MAX_BATCH), target: data('batchSize') },
+  bptt: { flags: '--bptt <n>', help: 'lm: window length T', parse: int(1, train.MAX_WINDOW), target: data('bptt') },
+  level: { flags: '--level <level>', help: 'lm tokens: word or char', parse: oneOf(['word', 'char'] as const), target: data('level') },
+  bucket: { flags: '--bucket', help: 'group similar lengths into batches (seq2seq)', target: data('bucket') },
+  minLen: { flags: '--min-len <n>', help: 'synthetic tasks: shortest source', parse: int(1, 10_000), target: data('minLen') },
+  maxLen: { flags: '--max-len <n>', help: 'synthetic tasks: longest source', parse: int(1, 10_000), target: data('maxLen') },
+  dropout: { flags: '--dropout <p>', help: 'dropout probability', parse: float(0, 1), target: model('dropout') },
+  embedding: { flags: '--embedding <n>', help: 'embedding size', parse: int(1, models.MAX_LAYER_SIZE), target: model('embeddingSize') },
+  hidden: { flags: '--hidden <n>', help: 'hidden size: lm LSTM/GRU, seq2seq decoder', parse: int(1, models.MAX_LAYER_SIZE), target: model({ lm: 'hiddenSize', seq2seq: 'decoderHidden' }) },
+  encoderHidden: { flags: '--encoder-hidden <n>', help: 'seq2seq encoder hidden size per direction', parse: int(1, models.MAX_LAYER_SIZE), target: model('encoderHidden') },
+  layers: { flags: '--layers <n>', help: 'recurrent layers: lm layers, seq2seq encoder layers', parse: int(1, models.MAX_LAYERS), target: model({ lm: 'numLayers', seq2seq: 'encoderLayers' }) },
+  cell: { flags: '--cell <kind>', help: `seq2seq recurrent cell: ${models.RECURRENT_KIND_NAMES.join(', ')}`, parse: oneOf(models.RECURRENT_KIND_NAMES), target: model('cell') },
+  heads: { flags: '--heads <n>', help: 'heads of multi-head attention', parse: int(1, models.MAX_HEADS), target: model('heads'), applies: attentionOption('heads') },
+  attentionSize: { flags: '--attention-size <n>', help: 'hidden size of the additive / concat scorer', parse: int(1, models.MAX_LAYER_SIZE), target: model('attentionSize'), applies: attentionOption('attentionSize') },
+  inputFeeding: {
+    flags: '--input-feeding', help: 'Luong input feeding (the preset for Luong attention in synthetic tasks)', target: model('inputFeeding'),
+    applies: (ctx: FlagContext) => (!ctx.attention || ctx.attention.flow === 'after-cell' ? null : `applies to Luong-style attention (queried after the cell), not ${ctx.attentionName}`),
+  },
+  tieWeights: { flags: '--tie-weights', help: 'tie the output layer to the embedding', target: model('tieWeights') },
+  epochs: { flags: '--epochs <n>', help: 'passes over the training data', parse: int(1, 1_000_000), target: trainKey('epochs') },
+  maxSteps: { flags: '--max-steps <n>', help: 'stop after n steps in total (0: no limit)', parse: int(0, train.MAX_STEPS), target: trainKey('maxSteps') },
+  stepsPerEpoch: { flags: '--steps-per-epoch <n>', help: 'use only the first n batches of each epoch', parse: int(0, train.MAX_STEPS), target: trainKey('stepsPerEpoch') },
+  optimizer: { flags: '--optimizer <name>', help: optim.OPTIMIZER_NAMES.map((n) => `${n}: ${optim.OPTIMIZERS[n].summary}`).join('; '), parse: oneOf(optim.OPTIMIZER_NAMES), target: trainKey('optimizer') },
+  lr: { flags: '--lr <x>', help: 'learning rate', parse: float(0, Infinity, true), target: trainKey('lr') },
+  weightDecay: { flags: '--weight-decay <x>', help: 'weight decay', parse: float(0), target: trainKey('weightDecay'), applies: optimizerOption('weightDecay') },
+  momentum: { flags: '--momentum <x>', help: 'SGD momentum μ', parse: float(0, 1), target: trainKey('momentum'), applies: optimizerOption('momentum') },
+  dampening: { flags: '--dampening <x>', help: 'SGD dampening of the momentum', parse: float(0, 1), target: trainKey('dampening'), applies: optimizerOption('dampening') },
+  nesterov: { flags: '--nesterov', help: 'SGD Nesterov momentum', target: trainKey('nesterov'), applies: optimizerOption('nesterov') },
+  betas: { flags: '--betas <b1,b2>', help: 'Adam (β₁, β₂), e.g. 0.9,0.98', parse: pair(0, 1), target: trainKey('betas'), applies: optimizerOption('betas') },
+  eps: { flags: '--eps <x>', help: 'Adam ε', parse: float(0), target: trainKey('eps'), applies: optimizerOption('eps') },
+  clip: { flags: '--clip <x>', help: 'gradient-norm clipping, 0 = off', parse: float(0), target: trainKey('clip') },
+  schedule: { flags: '--schedule <name>', help: optim.SCHEDULE_NAMES.map((n) => `${n}: ${optim.SCHEDULES[n].summary}`).join('; '), parse: oneOf(optim.SCHEDULE_NAMES), target: trainKey('schedule') },
+  warmupSteps: { flags: '--warmup-steps <n>', help: 'warm-up schedules: steps of linear warm-up (0: a tenth of the run, at most 4000)', parse: int(0, train.MAX_STEPS), target: trainKey('warmupSteps'), applies: scheduleOption('warmupSteps') },
+  minLrFactor: { flags: '--min-lr-factor <x>', help: 'warmup-cosine: the final rate as a fraction of --lr', parse: float(0, 1), target: trainKey('minLrFactor'), applies: scheduleOption('minLrFactor') },
+  plateauFactor: { flags: '--plateau-factor <x>', help: 'plateau: multiply the rate by x', parse: float(0, 1, true), target: trainKey('plateauFactor'), applies: scheduleOption('plateauFactor') },
+  plateauPatience: { flags: '--plateau-patience <n>', help: 'plateau: evaluations without improvement tolerated', parse: int(0, 1_000_000), target: trainKey('plateauPatience'), applies: scheduleOption('plateauPatience') },
+  gamma: { flags: '--gamma <x>', help: 'step, exponential: the factor γ', parse: float(0, 1), target: trainKey('gamma'), applies: scheduleOption('gamma') },
+  stepSize: { flags: '--step-size <n>', help: 'step: epochs between reductions', parse: int(1, 1_000_000), target: trainKey('stepSize'), applies: scheduleOption('stepSize') },
+  earlyStopping: { flags: '--early-stopping <n>', help: 'stop after n evaluations without improvement, 0 = off', parse: int(0, 1_000_000), target: trainKey('earlyStopping') },
+  evalEvery: { flags: '--eval-every <n>', help: 'evaluate every n steps, 0 = every epoch', parse: int(0, train.MAX_STEPS), target: trainKey('evalEvery') },
+  saveEvery: { flags: '--save-every <n>', help: 'save a resumable checkpoint every n steps (0: at evaluations and the end)', parse: int(0, train.MAX_STEPS), target: trainKey('saveEvery') },
+  target: { flags: '--target <x>', help: 'stop when the validation metric reaches x', parse: float(), target: trainKey('target') },
+  seed: { flags: '--seed <n>', help: 'random seed', parse: int(0, 2 ** 32 - 1), target: trainKey('seed') },
+  labelSmoothing: { flags: '--label-smoothing <e>', help: 'label smoothing ε', parse: float(0, 1), target: objective('labelSmoothing') },
+  teacherForcing: { flags: '--teacher-forcing <r>', help: 'seq2seq: probability of feeding the reference token', parse: float(0, 1), target: objective('teacherForcing') },
+} satisfies Record<string, ConfigFlag>;
+
+export type ConfigFlagName = keyof typeof CONFIG_FLAGS;
+const FLAGS: { readonly [K in ConfigFlagName]: ConfigFlag } = CONFIG_FLAGS;
+
+/** Adds every config flag to the command, without defaults (so a given flag can be told from an absent one). */
+export function addConfigFlags(command: Command): void {
+  for (const f of Object.values(FLAGS)) {
+    const option = new Option(f.flags, f.help);
+    if (f.parse) option.argParser(f.parse);
+    command.addOption(option);
+  }
+  command.addOption(new Option('--no-input-feeding', 'turn input feeding off'));
+}
+
+/** The flag's name as the user typed it (`--lr`). */
+const flagName = (f: ConfigFlag): string => f.flags.split(' ')[0]!;
+
+/**
+ * The config flags the user gave, placed into `input`; a flag that means nothing for the task,
+ * model, optimizer or schedule is a UsageError naming it.
+ *
+ * @param given the flags the user typed, by commander's option key
+ */
+export function applyConfigFlags(
+  input: train.RunConfigInput, given: ReadonlyMap<string, unknown>, ctx: FlagContext, keysOf: (section: Section) => readonly string[],
+): train.RunConfigInput {
+  const sections: Record<Section, Record<string, unknown>> = {
+    data: { ...input.data }, model: { ...input.model }, train: { ...input.train }, objective: { ...input.objective },
+  };
+  for (const [name, f] of Object.entries(FLAGS) as [ConfigFlagName, ConfigFlag][]) {
+    if (!given.has(name)) continue;
+    const { section, key } = f.target(ctx);
+    if (!keysOf(section).includes(key)) {
+      throw new UsageError(`${flagName(f)} does not apply to task ${ctx.taskName} (its ${section} config has no ${key})`);
+    }
+    const why = f.applies?.(ctx) ?? null;
+    if (why) throw new UsageError(`${flagName(f)} ${why}`);
+    sections[section][key] = given.get(name);
+  }
+  return { ...input, ...sections };
+}

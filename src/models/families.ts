@@ -1,0 +1,110 @@
+/**
+ * The two families of models glimpse trains, as interfaces the trainer, the decoders and the
+ * command line use, and the architectures of each family as tables: `rnn` today; a new
+ * architecture (a Transformer, an encoder–decoder LM) is one file and one row.
+ *
+ * A run's config holds `model: { arch, …that architecture's own config }`, without the
+ * vocabulary sizes (they come from the data).
+ */
+import type { Tensor } from '../core/tensor.js';
+import type { InitOptions, Module, RecurrentState } from '../nn/index.js';
+import { type ConfigSpec, resolveConfig } from '../util/config.js';
+import { LANGUAGE_MODEL_SPEC, LanguageModel, type LanguageModelConfig } from './lm.js';
+import { SEQ2SEQ_SPEC, Seq2Seq, type Seq2SeqConfig, type SourceBatch } from './seq2seq.js';
+import type { StepModel } from './step.js';
+
+/** A language model as the trainer and the decoders use it. */
+export interface LanguageModelLike<S = unknown> extends Module {
+  readonly vocabSize: number;
+  /** Whether generation reports attention over the context. */
+  readonly attends: boolean;
+  /**
+   * ids int32 [T, B] (time-major BPTT windows) → logits [T, B, V], the state to carry into the
+   * next window (null for models that carry none) and the attention [B, T, T] if any.
+   */
+  forward(ids: Tensor, state: RecurrentState | null): { logits: Tensor; state: RecurrentState | null; attention: Tensor | null };
+  /** The model as a decoder (eval mode, no grad). */
+  asStepModel(): StepModel<S>;
+  /** Runs a prompt's tokens but the last, for generation to continue from the last one. */
+  prime(prompt: readonly number[]): S;
+}
+
+/** A sequence-to-sequence model as the trainer and the decoders use it. */
+export interface Seq2SeqLike<S = unknown> extends Module {
+  readonly tgtVocabSize: number;
+  /** Whether decoding reports attention over the source. */
+  readonly attends: boolean;
+  /** Mean cross-entropy over the real target tokens, and how many there are. */
+  loss(batch: SourceBatch, tgtIn: Tensor, tgtOut: Tensor, options?: { teacherForcing?: number; labelSmoothing?: number }): { loss: Tensor; tokens: number };
+  /** Teacher-forced logits [B, T, V] and the attention [B, T, S] (null without). */
+  forward(batch: SourceBatch, tgtIn: Tensor): { logits: Tensor; attention: Tensor | null };
+  /** Encodes a source batch (no grad): the state decoding starts from. */
+  startState(batch: SourceBatch): S;
+  /** The model as a decoder over an encoded batch (eval mode, no grad). */
+  asStepModel(): StepModel<S>;
+}
+
+/** One architecture of a family: its config spec and how to build it for given vocabulary sizes. */
+export interface ArchRule<Sizes, M> {
+  readonly summary: string;
+  /** The keys of its config (vocabulary sizes excluded). */
+  readonly keys: readonly string[];
+  /** Checks a model config (vocabulary sizes excluded) and fills its defaults; errors name `where`. */
+  resolve(config: Readonly<Record<string, unknown>>, where: string): Record<string, unknown>;
+  build(config: Readonly<Record<string, unknown>>, sizes: Sizes, init?: InitOptions): M;
+  /** A short description of a resolved config, e.g. "lstm + attention, 2 × 256". */
+  describe(config: Readonly<Record<string, unknown>>): string;
+}
+
+export interface LmSizes { vocabSize: number }
+export interface Seq2SeqSizes { srcVocabSize: number; tgtVocabSize: number; padIndex: number }
+
+/**
+ * An architecture whose config type C holds the vocabulary sizes `sizes` too: `resolve` checks
+ * the rest with placeholder sizes, `build` adds the real ones.
+ */
+function archOf<C extends object, Sizes extends object, M>(
+  summary: string, component: string, spec: ConfigSpec<C>, placeholder: Sizes, make: (config: C, init?: InitOptions) => M,
+  describe: (config: Readonly<Required<C>>) => string,
+): ArchRule<Sizes, M> {
+  const sizeKeys = Object.keys(placeholder);
+  return {
+    summary,
+    keys: Object.keys(spec).filter((k) => !sizeKeys.includes(k)),
+    resolve(config, where) {
+      const resolved: Record<string, unknown> = { ...resolveConfig<C>(where || component, { ...config, ...placeholder }, spec) };
+      for (const k of sizeKeys) delete resolved[k];
+      return resolved;
+    },
+    build: (config, sizes, init) => make(resolveConfig<C>(component, { ...config, ...sizes }, spec), init),
+    describe: (config) => describe(resolveConfig<C>(component, { ...config, ...placeholder }, spec)),
+  };
+}
+
+const lmTable = {
+  rnn: archOf<LanguageModelConfig, LmSizes, LanguageModelLike>(
+    'embedding → stacked LSTM/GRU → optional causal attention over the window → linear (PROTOCOL W1)',
+    'LanguageModel', LANGUAGE_MODEL_SPEC, { vocabSize: 1 }, (c, init) => new LanguageModel(c, init),
+    (c) => `${c.cell}${c.attention ? ' + attention' : ''} language model, ${c.numLayers} × ${c.hiddenSize}`,
+  ),
+} satisfies Record<string, ArchRule<LmSizes, LanguageModelLike>>;
+
+const seq2seqTable = {
+  rnn: archOf<Seq2SeqConfig, Seq2SeqSizes, Seq2SeqLike>(
+    'bidirectional LSTM/GRU encoder, LSTM/GRU decoder with an attention kind (PROTOCOL W2, W3)',
+    'Seq2Seq', SEQ2SEQ_SPEC, { srcVocabSize: 1, tgtVocabSize: 1, padIndex: 0 }, (c, init) => new Seq2Seq(c, init),
+    (c) => `seq2seq, ${c.attention} attention, ${c.cell} encoder ${c.bidirectional ? '2 × ' : ''}${c.encoderHidden}, decoder ${c.decoderHidden}`,
+  ),
+} satisfies Record<string, ArchRule<Seq2SeqSizes, Seq2SeqLike>>;
+
+export type LmArch = keyof typeof lmTable;
+export type Seq2SeqArch = keyof typeof seq2seqTable;
+export const LM_ARCHS: { readonly [A in LmArch]: ArchRule<LmSizes, LanguageModelLike> } = lmTable;
+export const SEQ2SEQ_ARCHS: { readonly [A in Seq2SeqArch]: ArchRule<Seq2SeqSizes, Seq2SeqLike> } = seq2seqTable;
+
+/** The families: what a run of each trains, and its architectures. */
+export const FAMILIES = {
+  lm: { summary: 'a language model: predicts the next token of a text', archs: LM_ARCHS },
+  seq2seq: { summary: 'an encoder–decoder: maps a source sequence to a target sequence', archs: SEQ2SEQ_ARCHS },
+} as const;
+export type ModelFamily = keyof typeof FAMILIES;

@@ -1,0 +1,25 @@
+/**
+ * The recurrent cells a model can be built from, as a table: a new kind is one row, and every
+ * model that takes a `cell` option gets it.
+ */
+import {
+  type CellConfig, GRU, GRUCell, type InitOptions, LSTM, LSTMCell, type RNNConfig,
+} from '../nn/index.js';
+import { tableKeys } from '../util/table.js';
+
+export interface RecurrentKind {
+  /** A stacked, optionally bidirectional layer over a sequence (fused kernels). */
+  layer(config: RNNConfig, init: InitOptions): GRU | LSTM;
+  /** One cell (the decoder's), stepped through its own forward / forwardSequence. */
+  cell(config: CellConfig, init: InitOptions): GRUCell | LSTMCell;
+}
+
+const table = {
+  gru: { layer: (c, init) => new GRU(c, init), cell: (c, init) => new GRUCell(c, init) },
+  lstm: { layer: (c, init) => new LSTM(c, init), cell: (c, init) => new LSTMCell(c, init) },
+} satisfies Record<string, RecurrentKind>;
+
+/** 'gru' | 'lstm' */
+export type RecurrentKindName = keyof typeof table;
+export const RECURRENT_KINDS: { readonly [K in RecurrentKindName]: RecurrentKind } = table;
+export const RECURRENT_KIND_NAMES = tableKeys(RECURRENT_KINDS);

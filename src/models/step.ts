@@ -1,0 +1,25 @@
+/**
+ * The small interface every decoder drives (greedy, sampling, beam search in `decode/`). A
+ * model adapts itself to it (no type checks on models): given the previous token of each row
+ * it returns log-probabilities of the next one. States are opaque values owned by the model;
+ * decoders only pass them back and ask the model to select rows (beam search). It lives here,
+ * below the decoders, so models never import `decode/`. Shapes: n rows, V vocabulary.
+ */
+export interface StepModel<S> {
+  /** Vocabulary size V. */
+  readonly vocabSize: number;
+  /**
+   * One decoding step for n rows: `prevTokens` [n] → log-probabilities [n·V] (row-major),
+   * the next state, and optionally each row's attention weights over the source / context
+   * (row i is `attention[i]`, a plain array).
+   */
+  step(state: S, prevTokens: Int32Array): StepOutput<S>;
+  /** A state made of the given rows of `state` (rows may repeat), for beam search. */
+  select(state: S, rows: Int32Array): S;
+}
+
+export interface StepOutput<S> {
+  logProbs: Float32Array;
+  state: S;
+  attention?: number[][];
+}
