@@ -60,6 +60,31 @@ describe('glimpse generate', () => {
   });
 });
 
+describe('a language model stopped by --max-steps inside its first epoch', () => {
+  it('leaves weights that generate continues greedily (--temperature 0), with the attention in the terminal and adapted to its weights', () => {
+    const text = join(dir, 'short.txt');
+    writeFileSync(text, lines('../shared/data/tinyshakespeare/input.txt', 0, 3000));
+    const short = train(['--task', 'lm', '--model', 'lstm-attn', '--data', text, '--name', 'short', '--embedding', '16', '--hidden', '16', '--batch-size', '8', '--max-steps', '40']);
+    for (const f of ['best.safetensors', 'last.safetensors', 'checkpoint.safetensors']) expect(existsSync(join(short, f)), f).toBe(true);
+    const greedy = (seed: string) => glimpse(['generate', '--run', short, '--prompt', 'first citizen', '--temperature', '0', '--max-tokens', '8', '--seed', seed, '--show']);
+    const a = greedy('1');
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/^first citizen/);
+    // Greedy decoding takes the most likely token: no randomness, so the seed changes nothing.
+    expect(greedy('2').stdout).toBe(a.stdout);
+    // --show prints the heatmap (colour off in tests: shade characters and a legend).
+    expect(a.stderr).toContain('attention while generating');
+    expect(a.stderr).toMatch(/weight: · </);
+    const png = join(dir, 'short.png');
+    const drawn = glimpse(['generate', '--run', short, '--prompt', 'the king', '--temperature', '0', '--max-tokens', '8', '--visualize', png]);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect(existsSync(png)).toBe(true);
+    const sampling = glimpse(['generate', '--run', short, '--prompt', 'the king', '--temperature', '0', '--top-k', '3']);
+    expect(sampling.code).toBe(2);
+    expect(sampling.stderr.trim()).toBe('glimpse generate: --temperature 0 is greedy decoding; --top-k and --top-p apply to sampling');
+  });
+});
+
 describe('glimpse translate and eval', () => {
   it('translates arguments and streams standard input, greedy or with beam search and n-best', () => {
     const one = glimpse(['translate', '--run', mt, 'A dog runs.']);
@@ -77,6 +102,16 @@ describe('glimpse translate and eval', () => {
     const r = glimpse(['translate', '--run', mt, '--visualize', png, 'A dog.', 'A cat.']);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(dir, 'mt-1.png')) && existsSync(join(dir, 'mt-2.png'))).toBe(true);
+  });
+
+  it('keeps one output line per input line: a blank line gives a blank line, a line it cannot read an empty line and a message', () => {
+    const r = glimpse(['translate', '--run', mt], { input: 'A dog runs.\n\nTwo men sit.\n' });
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout.split('\n');
+    expect(out).toHaveLength(4); // three lines and the final newline
+    expect(out[1]).toBe('');
+    expect(out[0]!.length).toBeGreaterThan(0);
+    expect(out[2]!.length).toBeGreaterThan(0);
   });
 
   it('rejects empty input, a beam of 0 and an n-best above the beam', () => {

@@ -51,6 +51,12 @@ describe('trainedModelFromFiles', () => {
     expect(a.attention!.length).toBe(a.tokens.length + (a.tokens.length < 8 ? 1 : 0));
   });
 
+  it('reports characters outside the task\'s alphabet instead of dropping them (a space in a reversal)', () => {
+    const { exp } = savedRun();
+    expect(() => train.translateText(exp, 'abc def', { beam: 1, nBest: 1, maxTokens: 10 }))
+      .toThrow('the input has " ", which this reverse model does not know (it reads "abcdefghijklmnopqrstuvwxyz")');
+  });
+
   it('names the file and what is wrong with it', () => {
     const { run } = savedRun();
     const good = files(run.dir);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decode } from 'fast-png';
 import { GlimpseError } from '../../src/util/errors.js';
-import { attentionHeatmapSpec, attentionHeatmapSvg, heatmapLayout } from '../../src/viz/index.js';
+import { ansiHeatmap, attentionHeatmapSpec, attentionHeatmapSvg, heatmapLayout } from '../../src/viz/index.js';
 import { attentionHeatmapPng, dejavuTextWidth, svgToPng } from '../../src/viz/node.js';
 import { relativeLuminance } from '../../src/viz/colormap.js';
 import { heatmapCells, parseColor, svgTexts } from './svg-cells.js';
@@ -11,6 +11,27 @@ const letters = 'abcdefghijkl'.split('');
 function antiDiagonal(n: number): number[][] {
   return Array.from({ length: n }, (_, t) => Array.from({ length: n }, (_, s) => (s === n - 1 - t ? 0.9 : 0.1 / (n - 1))));
 }
+
+describe('the colour scale of diffuse attention', () => {
+  // A language model's attention rarely passes 0.2: on the fixed [0, 1] scale it is nearly all dark.
+  const diffuse = [[0.05, 0.15, 0.18], [0.12, 0.02, 0.09]];
+  const luminance = (svg: string) => heatmapCells(svg).map((c) => relativeLuminance(parseColor(c.fill)));
+
+  it("'max' spans 0 to the largest weight: the largest cell gets the scale's brightest colour, the others keep their order", async () => {
+    const fixed = luminance(await attentionHeatmapSvg({ weights: diffuse }));
+    const adapted = luminance(await attentionHeatmapSvg({ weights: diffuse, domain: 'max', legendTitle: 'weight (scale 0–0.18)' }));
+    const top = luminance(await attentionHeatmapSvg({ weights: [[1]] }))[0]!;
+    expect(Math.max(...fixed)).toBeLessThan(top * 0.5);
+    expect(Math.max(...adapted)).toBeCloseTo(top, 2);
+    const order = (xs: number[]) => xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
+    expect(order(adapted)).toEqual(order(diffuse.flat()));
+  });
+
+  it("names its span in the terminal legend too", () => {
+    const text = ansiHeatmap({ weights: diffuse, domain: 'max', color: false });
+    expect(text).toMatch(/weight: · <0\.04/);
+  });
+});
 
 describe('attentionHeatmapSpec', () => {
   it('keeps repeated tokens apart: positions are indices, labels come from the token lists', () => {

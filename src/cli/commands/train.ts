@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { models, optim, ruleOf, setBackend, train } from '../../index.js';
+import { GlimpseError, models, optim, ruleOf, setBackend, train } from '../../index.js';
 import { readRunConfigInput, resumeSession, startSession } from '../../node.js';
 import { EXIT, UsageError, runAction } from '../errors.js';
 import { oneOf } from '../parse.js';
@@ -37,7 +37,7 @@ function runConfigFrom(flags: TrainFlags, given: ReadonlyMap<string, unknown>): 
     ...(flags.attention !== undefined ? { attention: flags.attention } : {}),
   };
   // Resolve once without the flags to learn the task, model, optimizer and schedule they refer to.
-  const first = train.resolveRunConfig(input);
+  const first = asUsage(!flags.config, () => train.resolveRunConfig(input));
   const ctx = flagContext(first, given);
   const keysOf = (section: 'data' | 'model' | 'train' | 'objective'): readonly string[] => ({
     data: Object.keys(train.DATA_KINDS[ctx.task.data].spec),
@@ -45,7 +45,17 @@ function runConfigFrom(flags: TrainFlags, given: ReadonlyMap<string, unknown>): 
     train: Object.keys(train.TRAIN_SPEC),
     objective: train.OBJECTIVE_KEYS[ctx.task.family],
   })[section];
-  return train.resolveRunConfig(applyConfigFlags(input, given, ctx, keysOf));
+  return asUsage(!flags.config, () => train.resolveRunConfig(applyConfigFlags(input, given, ctx, keysOf)));
+}
+
+/** Errors of a config made only of flags are usage errors (exit 2); a config file's are errors in that file. */
+function asUsage<T>(fromFlags: boolean, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (fromFlags && e instanceof GlimpseError && !(e instanceof UsageError)) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 function flagContext(config: train.RunConfig, given: ReadonlyMap<string, unknown>): FlagContext {
