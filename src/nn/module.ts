@@ -108,6 +108,7 @@ export class Module {
   /** Follows a dotted path to the module that owns its last part. */
   private owner(path: string): [Module, string] {
     const parts = path.split('.');
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts at this module
     let m: Module = this;
     for (const p of parts.slice(0, -1)) {
       const child = m.childModules.get(p);

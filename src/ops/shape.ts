@@ -20,7 +20,7 @@ function view(x: Tensor, shape: readonly number[], op: string): Tensor {
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const infer = shape.indexOf(-1);
   check(shape.filter((d) => d === -1).length <= 1, () => `reshape: only one dim can be -1, got ${shapeStr(shape)}`);
-  let resolved = [...shape];
+  const resolved = [...shape];
   if (infer >= 0) {
     const known = sizeOf(shape.filter((d) => d !== -1));
     check(known > 0 && x.size % known === 0, () => `reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} elements) into ${shapeStr(shape)}`);

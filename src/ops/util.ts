@@ -66,7 +66,7 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(g.shape, shape)) return g;
   const lead = g.shape.length - shape.length;
   let cur = g.data as FloatArray;
-  let curShape = [...g.shape];
+  const curShape = [...g.shape];
   // Reduce from the innermost dim outwards, keeping dims (size 1) as we go.
   for (let d = g.shape.length - 1; d >= 0; d--) {
     const target = d < lead ? 1 : shape[d - lead]!;

@@ -6,26 +6,23 @@
  * Cyrillic and the symbols subword tokenisers print (▁, Ġ, ·); its licence (Bitstream Vera + public
  * domain changes) allows redistribution. Metrics come from fontkit reading the same files.
  */
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import * as fontkit from 'fontkit';
+import type * as Fontkit from 'fontkit';
+import { pngSupport } from './optional-deps.js';
 import type { TextStyle, TextWidth } from './render-svg.js';
 
-const require = createRequire(import.meta.url);
-
-/** Paths of the TrueType files resvg loads: regular and bold DejaVu Sans. */
-export const FONT_FILES = {
-  regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-  bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
-} as const;
+/** Paths of the TrueType files resvg loads: regular and bold DejaVu Sans (resolved on first use). */
+export function fontFiles(): { regular: string; bold: string } {
+  return pngSupport().fonts;
+}
 
 /** The family name inside those files, which resvg matches `font-family` against. */
 export const FONT_FAMILY_NAME = 'DejaVu Sans';
 
-let faces: { regular: fontkit.Font; bold: fontkit.Font } | undefined;
+let faces: { regular: Fontkit.Font; bold: Fontkit.Font } | undefined;
 
-function loadFace(path: string): fontkit.Font {
-  const face = fontkit.create(readFileSync(path));
+function loadFace(path: string): Fontkit.Font {
+  const face = pngSupport().fontkit.create(readFileSync(path));
   if ('fonts' in face) return face.fonts[0]!; // a collection; ours are single fonts
   return face;
 }
@@ -42,7 +39,10 @@ function isBold(weight: string | number | undefined): boolean {
  * rasteriser has.
  */
 export const dejavuTextWidth: TextWidth = (text: string, style: TextStyle): number => {
-  faces ??= { regular: loadFace(FONT_FILES.regular), bold: loadFace(FONT_FILES.bold) };
+  if (!faces) {
+    const files = fontFiles();
+    faces = { regular: loadFace(files.regular), bold: loadFace(files.bold) };
+  }
   const bold = isBold(style.fontWeight);
   const key = `${bold ? 'b' : 'r'}${text}`;
   let em = emWidths.get(key);

@@ -3,17 +3,18 @@
  * (a Rust SVG renderer shipped as a prebuilt Node addon) with the DejaVu Sans files from npm,
  * written atomically.
  */
-import { Resvg } from '@resvg/resvg-js';
 import { check, GlimpseError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs-node.js';
-import { FONT_FAMILY_NAME, FONT_FILES, dejavuTextWidth } from './fonts.js';
+import { FONT_FAMILY_NAME, dejavuTextWidth, fontFiles } from './fonts.js';
+import { pngSupport } from './optional-deps.js';
 import type { AttentionHeatmapInput } from './heatmap-spec.js';
 import type { EpochRecord, TrainingCurvesOptions } from './curves-spec.js';
 import { attentionHeatmapSvg, groupedBarsSvg, trainingCurvesSvg } from './svg.js';
 import type { GroupedBarsInput } from './bars-spec.js';
 import type { RenderOptions } from './render-svg.js';
 
-export { FONT_FILES, FONT_FAMILY_NAME, dejavuTextWidth } from './fonts.js';
+export { fontFiles, FONT_FAMILY_NAME, dejavuTextWidth } from './fonts.js';
+export { PNG_PACKAGES } from './optional-deps.js';
 export { writeFileAtomic };
 export * from './index.js';
 
@@ -39,6 +40,8 @@ export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
   const scale = opts.scale ?? 2;
   check(Number.isFinite(scale) && scale > 0 && scale <= 16, () => `svgToPng: scale must be in (0, 16], got ${scale}`);
   check(typeof svg === 'string' && svg.includes('<svg'), 'svgToPng: expected an SVG document (a string containing <svg)');
+  const { Resvg } = pngSupport();
+  const files = fontFiles();
   let rendered;
   try {
     const resvg = new Resvg(svg, {
@@ -46,7 +49,7 @@ export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
       background: opts.background ?? 'white',
       font: {
         loadSystemFonts: false,
-        fontFiles: [FONT_FILES.regular, FONT_FILES.bold],
+        fontFiles: [files.regular, files.bold],
         defaultFontFamily: FONT_FAMILY_NAME,
         sansSerifFamily: FONT_FAMILY_NAME,
       },
@@ -66,16 +69,19 @@ export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
  * const png = await attentionHeatmapPng({ weights, rowLabels: tgt, colLabels: src, title: 'reverse' });
  */
 export async function attentionHeatmapPng(input: AttentionHeatmapInput, png: PngOptions = {}): Promise<Buffer> {
+  pngSupport(); // before Vega lays text out with the font's metrics (it would swallow the error)
   return svgToPng(await attentionHeatmapSvg(input, NODE_RENDER), png);
 }
 
 /** PNG bytes of the training curves (see `trainingCurvesSpec`). */
 export async function trainingCurvesPng(history: readonly EpochRecord[], opts: TrainingCurvesOptions & PngOptions = {}): Promise<Buffer> {
+  pngSupport();
   return svgToPng(await trainingCurvesSvg(history, { ...opts, ...NODE_RENDER }), opts);
 }
 
 /** PNG of grouped bars (see groupedBarsSvg). */
 export async function groupedBarsPng(input: GroupedBarsInput, png: PngOptions = {}): Promise<Buffer> {
+  pngSupport();
   return svgToPng(await groupedBarsSvg(input, NODE_RENDER), png);
 }
 

@@ -3,6 +3,7 @@ import stringWidth from 'string-width';
 import { ansiHeatmap, detectColorMode } from '../../src/viz/index.js';
 
 const ESC = '\u001b';
+// eslint-disable-next-line no-control-regex -- matching the escape character is the point
 const stripAnsi = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 const cols = ['a', 'b', 'c', 'd'];
