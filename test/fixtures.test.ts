@@ -5,12 +5,13 @@ import { loadFixture } from '../tools/fixtures/format.js';
 import { runFixture } from '../tools/fixtures/run.js';
 import { describeBackends } from './helpers/backends.js';
 
-const DIR = '../shared/fixtures/torch';
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+// The layer cases and the Transformer cases (kept in their own folder).
+const DIRS = ['../shared/fixtures/torch', '../shared/fixtures/torch-transformer'];
+const files = DIRS.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f)));
 
 describeBackends('PyTorch fixtures', () => {
   it.each(files)('%s', (file) => {
-    const result = runFixture(loadFixture(join(DIR, file)));
+    const result = runFixture(loadFixture(file));
     expect(result).toMatchObject({ ok: true });
   });
 });

@@ -12,6 +12,17 @@ namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
+// Exact GELU: x·Φ(x) with Φ(x) = ½·erfc(−x/√2), which keeps its relative accuracy in the
+// negative tail (½(1 + erf) cancels there); computed in double, as the reference does.
+constexpr double kSqrt1_2 = 0.70710678118654752440;
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+inline double normalCdf(double x) { return 0.5 * std::erfc(-x * kSqrt1_2); }
+inline float geluOne(float x) { return static_cast<float>(x * normalCdf(x)); }
+inline float geluGrad(float x) {
+  const double v = x;
+  return static_cast<float>(normalCdf(v) + v * kInvSqrt2Pi * std::exp(-0.5 * v * v));
+}
+
 // Math.max / Math.min: NaN if either operand is NaN.
 inline float jsMax(float a, float b) { return (a != a || b != b) ? kNaN : (a > b ? a : b); }
 inline float jsMin(float a, float b) { return (a != a || b != b) ? kNaN : (a < b ? a : b); }
@@ -203,6 +214,7 @@ void unaryRange(int op, const float* x, float* out, long n, double p0, double p1
       for (long i = 0; i < n; i++) out[i] = static_cast<float>(x[i] * p0 + p1);
       break;
     }
+    case U_GELU: for (long i = 0; i < n; i++) out[i] = geluOne(x[i]); break;
   }
 }
 
@@ -225,6 +237,7 @@ void unaryBackwardRange(int op, const float* x, const float* y, const float* gy,
       for (long i = 0; i < n; i++) gx[i] = x[i] >= p0 && x[i] <= p1 ? gy[i] : 0.f;
       break;
     case U_AFFINE: for (long i = 0; i < n; i++) gx[i] = static_cast<float>(gy[i] * p0); break;
+    case U_GELU: for (long i = 0; i < n; i++) gx[i] = gy[i] * geluGrad(x[i]); break;
   }
 }
 }  // namespace

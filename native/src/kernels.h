@@ -8,7 +8,7 @@
 namespace glimpse {
 
 // ---- elementwise (op codes follow the order of the TypeScript unions; see native/ops.ts) ------
-enum UnaryOp { U_NEG, U_EXP, U_LOG, U_SQRT, U_TANH, U_SIGMOID, U_RELU, U_ABS, U_POW, U_CLAMP, U_AFFINE };
+enum UnaryOp { U_NEG, U_EXP, U_LOG, U_SQRT, U_TANH, U_SIGMOID, U_RELU, U_ABS, U_POW, U_CLAMP, U_AFFINE, U_GELU };
 enum BinaryOp { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM };
 enum CompareOp { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_AND, C_OR };
 

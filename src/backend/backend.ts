@@ -30,7 +30,9 @@ export type UnaryOp =
   /** min(max(x, p0), p1) */
   | 'clamp'
   /** x * p0 + p1 */
-  | 'affine';
+  | 'affine'
+  /** x·Φ(x), Φ the standard normal CDF (exact GELU, erf form, as torch.nn.functional.gelu) */
+  | 'gelu';
 
 /** Binary elementwise operations with broadcasting. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';

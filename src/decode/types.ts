@@ -1,4 +1,4 @@
-export type { StepModel, StepOutput } from '../models/step.js';
+export type { StepModel, StepOutput, StepAttentionMaps } from '../models/step.js';
 
 /** One decoded sequence. */
 export interface Hypothesis {

@@ -1,7 +1,8 @@
 /**
  * glimpse's models, in two families (`FAMILIES`): language models (LSTM/GRU, optionally with
- * causal attention, PROTOCOL W1) and encoder–decoders with attention (Bahdanau, Luong,
- * multi-head; PROTOCOL W2 and W3). Each family's architectures, the seq2seq attention kinds, the
+ * causal attention, PROTOCOL W1; the decoder-only Transformer of W1 `transformer`) and
+ * encoder–decoders (recurrent with Bahdanau, Luong or multi-head attention, PROTOCOL W2 and W3;
+ * the Transformer of W5). Each family's architectures, the seq2seq attention kinds, the
  * recurrent cells and the decoder bridges are typed rule tables.
  *
  * @example
@@ -27,5 +28,13 @@ export {
   type ModelFamily, type LmArch, type Seq2SeqArch, type ArchRule, type LmSizes, type Seq2SeqSizes,
   type LanguageModelLike, type Seq2SeqLike,
 } from './families.js';
-export type { StepModel, StepOutput } from './step.js';
+export type { StepModel, StepOutput, StepAttentionMaps } from './step.js';
 export { MAX_LAYER_SIZE, MAX_LAYERS, MAX_VOCAB, MAX_HEADS } from './limits.js';
+export {
+  TransformerSeq2Seq, TRANSFORMER_SEQ2SEQ_SPEC, POSITIONAL_KINDS,
+  type TransformerSeq2SeqConfig, type TransformerSeq2SeqState, type TransformerEncoded, type PositionalKind,
+} from './transformer-seq2seq.js';
+export {
+  TransformerLanguageModel, TRANSFORMER_LM_SPEC,
+  type TransformerLanguageModelConfig, type TransformerLanguageModelOutput, type TransformerLanguageModelState,
+} from './transformer-lm.js';

@@ -21,5 +21,22 @@ export interface StepModel<S> {
 export interface StepOutput<S> {
   logProbs: Float32Array;
   state: S;
+  /** Row i's attention weights over the source (or its context), one number per position. */
   attention?: number[][];
+  /**
+   * Optional, for pictures of every head: the weights of each layer and head behind
+   * `attention` (which a multi-layer, multi-head model reports as one summary, e.g. its last
+   * layer's cross-attention averaged over heads). Decoders pass it through untouched.
+   */
+  attentionMaps?: StepAttentionMaps;
+}
+
+/**
+ * Every layer's and head's attention weights of one step, row by row like `attention`:
+ * `self[i][l][h]` holds row i's weights in layer l, head h over the positions decoded so far
+ * (this step's included); `cross[i][l][h]` over the source (encoder–decoder models only).
+ */
+export interface StepAttentionMaps {
+  self: number[][][][];
+  cross?: number[][][][];
 }

@@ -14,3 +14,4 @@ export { type RecurrentState } from './state.js';
 export { LSTMCell, GRUCell, type CellConfig } from './cells.js';
 export { LSTM, GRU, type RNNConfig, type RNNForwardOptions, type RNNOutput } from './rnn.js';
 export * from './attention/index.js';
+export * from './transformer/index.js';

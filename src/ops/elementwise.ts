@@ -37,6 +37,12 @@ export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', 'sigmoid', x);
 export const relu = (x: Tensor): Tensor => unaryOp('relu', 'relu', x);
 /** |x| */
 export const abs = (x: Tensor): Tensor => unaryOp('abs', 'abs', x);
+/**
+ * GELU(x) = x·Φ(x) = ½x(1 + erf(x/√2)) (Hendrycks & Gimpel 2016), the exact form of
+ * torch.nn.functional.gelu; its gradient is Φ(x) + x·φ(x).
+ * @example gelu(tensor([-1, 0, 1])) // [-0.1587, 0, 0.8413]
+ */
+export const gelu = (x: Tensor): Tensor => unaryOp('gelu', 'gelu', x);
 
 /**
  * Limits values to [min, max] (either bound may be omitted). The gradient passes where

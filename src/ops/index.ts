@@ -1,5 +1,5 @@
 export {
-  neg, exp, log, sqrt, tanh, sigmoid, relu, abs, clamp, affine,
+  neg, exp, log, sqrt, tanh, sigmoid, relu, gelu, abs, clamp, affine,
   add, sub, mul, div, pow, maximum, minimum,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot,
   where, maskedFill,

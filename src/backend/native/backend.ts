@@ -8,7 +8,7 @@ import type { NativeAddon } from './addon.js';
 // Op codes: the order of the enums in native/src/kernels.h. Typed tables, so a new op without a
 // code fails to compile.
 const UNARY: Record<UnaryOp, number> = {
-  neg: 0, exp: 1, log: 2, sqrt: 3, tanh: 4, sigmoid: 5, relu: 6, abs: 7, pow: 8, clamp: 9, affine: 10,
+  neg: 0, exp: 1, log: 2, sqrt: 3, tanh: 4, sigmoid: 5, relu: 6, abs: 7, pow: 8, clamp: 9, affine: 10, gelu: 11,
 };
 const BINARY: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6 };
 const COMPARE: Record<CompareOp, number> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5, and: 6, or: 7 };
@@ -20,7 +20,7 @@ const COMPARE: Record<CompareOp, number> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, 
  */
 const SMALL_DEFAULT = 64;
 const SMALL_TRANSCENDENTAL = 16;
-const TRANSCENDENTAL: ReadonlySet<UnaryOp> = new Set(['exp', 'log', 'tanh', 'sigmoid', 'pow']);
+const TRANSCENDENTAL: ReadonlySet<UnaryOp> = new Set(['exp', 'log', 'tanh', 'sigmoid', 'pow', 'gelu']);
 
 const f64 = (a: AnyArray): boolean => a instanceof Float64Array;
 const F = (a: FloatArray): Float32Array => a as Float32Array;

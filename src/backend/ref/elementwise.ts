@@ -1,5 +1,6 @@
 import type { AnyArray, BinaryOp, Broadcast, CompareOp, FloatArray, UnaryOp } from '../backend.js';
 import { forEachRow } from './copy.js';
+import { gelu, geluDerivative } from './erf.js';
 
 export function unary(op: UnaryOp, x: FloatArray, out: FloatArray, p0: number, p1: number): void {
   const n = x.length;
@@ -15,6 +16,7 @@ export function unary(op: UnaryOp, x: FloatArray, out: FloatArray, p0: number, p
     case 'pow': for (let i = 0; i < n; i++) out[i] = Math.pow(x[i]!, p0); break;
     case 'clamp': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v < p0 ? p0 : v > p1 ? p1 : v; } break;
     case 'affine': for (let i = 0; i < n; i++) out[i] = x[i]! * p0 + p1; break;
+    case 'gelu': for (let i = 0; i < n; i++) out[i] = gelu(x[i]!); break;
   }
 }
 
@@ -36,6 +38,7 @@ export function unaryBackward(
       break;
     case 'clamp': for (let i = 0; i < n; i++) { const v = x[i]!; gx[i] = v >= p0 && v <= p1 ? gy[i]! : 0; } break;
     case 'affine': for (let i = 0; i < n; i++) gx[i] = gy[i]! * p0; break;
+    case 'gelu': for (let i = 0; i < n; i++) gx[i] = gy[i]! * geluDerivative(x[i]!); break;
   }
 }
 

@@ -24,6 +24,7 @@ export { THRESHOLDS };
 const is64 = (a: FloatArray): boolean => a instanceof Float64Array;
 
 const WASM_UNARY: Partial<Record<UnaryOp, number>> = rows.UNARY_CODES;
+const WASM_UNARY_BACKWARD: Partial<Record<UnaryOp, number>> = rows.UNARY_BACKWARD_CODES;
 
 export const wasmBackend: Backend = {
   ...refBackend,
@@ -33,6 +34,12 @@ export const wasmBackend: Backend = {
     const code = WASM_UNARY[op];
     if (code === undefined || is64(x) || x.length < THRESHOLDS.activation) return refBackend.unary(op, x, out, p0, p1);
     rows.unary(getRuntime(), code, x, out);
+  },
+
+  unaryBackward(op, x, y, gy, gx, p0, p1) {
+    const code = WASM_UNARY_BACKWARD[op];
+    if (code === undefined || is64(gy) || gy.length < THRESHOLDS.activation) return refBackend.unaryBackward(op, x, y, gy, gx, p0, p1);
+    rows.unaryBackward(getRuntime(), code, x, gy, gx);
   },
 
   sumAxis(x, outer, n, inner, out, accumulate) {

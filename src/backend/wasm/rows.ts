@@ -78,7 +78,9 @@ export function crossEntropyBackward(
 }
 
 /** Activation codes of assembly/activation.ts. */
-export const UNARY_CODES = { exp: 0, tanh: 1, sigmoid: 2 } as const;
+export const UNARY_CODES = { exp: 0, tanh: 1, sigmoid: 2, gelu: 3 } as const;
+/** Activations whose backward runs in wasm: those that need f′(x) from x, not from y. */
+export const UNARY_BACKWARD_CODES = { gelu: 3 } as const;
 
 export function unary(rt: Runtime, code: number, x: FloatArray, out: FloatArray): void {
   const ar = rt.arena;
@@ -88,6 +90,18 @@ export function unary(rt: Runtime, code: number, x: FloatArray, out: FloatArray)
   const { per, count } = elementChunks(rt, n);
   rt.run('unary_chunk', rt.desc([code, px, px, n, per]), count);
   ar.get(px, out.subarray(0, n));
+}
+
+/** gx = gy·f′(x) for an activation of UNARY_BACKWARD_CODES. */
+export function unaryBackward(rt: Runtime, code: number, x: FloatArray, gy: FloatArray, gx: FloatArray): void {
+  const ar = rt.arena;
+  ar.reset();
+  const n = gy.length;
+  const px = ar.put(x.subarray(0, n));
+  const pg = ar.put(gy);
+  const { per, count } = elementChunks(rt, n);
+  rt.run('unary_bwd_chunk', rt.desc([code, px, pg, pg, n, per]), count);
+  ar.get(pg, gx.subarray(0, n));
 }
 
 export function sumAxis(rt: Runtime, x: FloatArray, outer: number, n: number, inner: number, out: FloatArray, accumulate: boolean): void {

@@ -12,6 +12,7 @@ import { GlimpseError } from '../../util/errors.js';
 export const CHUNKED = [
   'gemm_chunk', 'softmax_chunk', 'softmax_bwd_chunk', 'ce_chunk', 'ce_bwd_chunk', 'adam_chunk', 'sdpa_fwd_chunk', 'sdpa_bwd_chunk',
   'lstm_fwd_chunk', 'lstm_bwd_chunk', 'gru_fwd_chunk', 'gru_bwd_chunk', 'unary_chunk',
+  'unary_bwd_chunk',
 ] as const;
 export type ChunkedKernel = (typeof CHUNKED)[number];
 

@@ -7,3 +7,4 @@ export { ScaledDotProductAttention, type ScaledDotProductAttentionConfig, type S
 export { MultiheadAttention, type MultiheadAttentionConfig, type MultiheadForwardOptions } from './multihead.js';
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, type PositionalConfig } from './positional.js';
 export { lengthMask, paddingMask, causalMask, maskedSoftmax } from './masks.js';
+export { attendHeads, checkMask, type HeadMasks } from './heads.js';

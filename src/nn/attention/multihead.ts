@@ -1,7 +1,6 @@
 import type { Tensor } from '../../core/tensor.js';
 import {
-  chunk, concat, dropout, linear, logicalNot, matmul, mean, permute, reshape, scaledDotProductAttention, slice, squeeze,
-  transpose, unsqueeze,
+  chunk, concat, dropout, linear, logicalNot, matmul, mean, permute, reshape, slice, squeeze, transpose, unsqueeze,
 } from '../../ops/index.js';
 import { GlimpseError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
@@ -10,6 +9,7 @@ import { type InitOptions, resolveConfig } from '../config.js';
 import { constant, xavierUniform } from '../init.js';
 import { Linear } from '../linear.js';
 import { Module } from '../module.js';
+import { type HeadMasks, attendHeads, checkMask } from './heads.js';
 import type { AttentionOutput, SourceAttender, SourceAttentionOptions } from './source.js';
 
 export interface MultiheadAttentionConfig {
@@ -30,9 +30,9 @@ export interface MultiheadAttentionConfig {
 }
 
 export interface MultiheadForwardOptions {
-  /** PADDING mask bool [B, Tk]: true = padding key, excluded (PyTorch's key_padding_mask). */
+  /** PADDING mask [B, Tk]: bool, true = padding key, excluded (PyTorch's key_padding_mask), or additive float. */
   keyPaddingMask?: Tensor | null;
-  /** NOT-ALLOWED mask bool [Tq, Tk]: true = excluded (PyTorch's boolean attn_mask). */
+  /** NOT-ALLOWED mask [Tq, Tk] or [B·nh, Tq, Tk]: bool, true = excluded (PyTorch's attn_mask), or added to the scores (float). */
   attnMask?: Tensor | null;
   /** Also exclude key j > query i. Default false. */
   isCausal?: boolean;
@@ -50,7 +50,9 @@ export interface MultiheadForwardOptions {
  * [3E]; `out_proj.weight` [E, E], `out_proj.bias` [E]. Initialised as PyTorch (xavier-uniform
  * projections, zero biases).
  *
- * Masks use PyTorch's convention: true = excluded. Unlike PyTorch, a query whose keys are all
+ * Masks use PyTorch's conventions: bool true = excluded, float masks are added to the scores.
+ * {@link projectQuery}, {@link projectKeyValue} and {@link attendProjected} expose the steps,
+ * so a decoder can compute its memory's keys and values once. Unlike PyTorch, a query whose keys are all
  * masked gets weights 0 (its output is out_proj.bias), not NaN.
  *
  * @example
@@ -116,6 +118,46 @@ export class MultiheadAttention extends Module implements SourceAttender {
     return permute(reshape(x, [B, T, this.config.numHeads, this.headDim]), [0, 2, 1, 3]);
   }
 
+  /** Query heads of x [B, Tq, E] (batch-first) → [B, nh, Tq, hd]. */
+  projectQuery(x: Tensor): Tensor {
+    return this.splitHeads(linear(x, ...this.projection(0)));
+  }
+
+  /**
+   * Key and value heads of key [B, Tk, kdim] and value [B, Tk, vdim] (batch-first) → each
+   * [B, nh, Tk, hd]: what a decoder computes once from its memory and reuses at every step.
+   */
+  projectKeyValue(key: Tensor, value: Tensor): { k: Tensor; v: Tensor } {
+    return { k: this.splitHeads(linear(key, ...this.projection(1))), v: this.splitHeads(linear(value, ...this.projection(2))) };
+  }
+
+  /** Query, key and value heads of self-attention over x [B, T, E] (batch-first), each [B, nh, T, hd]. */
+  projectSelf(x: Tensor): { q: Tensor; k: Tensor; v: Tensor } {
+    if (!this.sameEmbedDim) return { q: this.projectQuery(x), ...this.projectKeyValue(x, x) };
+    // One GEMM for all three projections.
+    const [q, k, v] = chunk(linear(x, this.parameter('in_proj_weight'), this.optionalParameter('in_proj_bias')), 3, -1) as [Tensor, Tensor, Tensor];
+    return { q: this.splitHeads(q), k: this.splitHeads(k), v: this.splitHeads(v) };
+  }
+
+  /**
+   * Attention over projected heads q [B, nh, Tq, hd], k and v [B, nh, Tk, hd]: dropout on the
+   * weights in training, heads merged and projected out. Masks as PyTorch takes them (bool,
+   * true = excluded, or additive float; see {@link attendHeads}).
+   * @returns context [B, Tq, E] (batch-first) and weights per head [B, nh, Tq, Tk]
+   */
+  attendProjected(q: Tensor, k: Tensor, v: Tensor, masks: HeadMasks = {}): AttentionOutput {
+    const [B, , Tq] = q.shape as [number, number, number, number];
+    const attn = attendHeads(q, k, v, masks);
+    let weights = attn.weights; // [B, nh, Tq, Tk]
+    let heads = attn.output; // [B, nh, Tq, hd]
+    if (this.training && this.config.dropout > 0) {
+      weights = dropout(weights, this.config.dropout, this.rng ? { rng: this.rng } : {});
+      heads = matmul(weights, v);
+    }
+    const merged = reshape(permute(heads, [0, 2, 1, 3]), [B, Tq, this.config.embedDim]);
+    return { context: this.outProj.forward(merged), weights };
+  }
+
   /**
    * @param query [B, Tq, E] with batchFirst, else [Tq, B, E]
    * @param key [B, Tk, kdim] (or [Tk, B, kdim])
@@ -123,7 +165,7 @@ export class MultiheadAttention extends Module implements SourceAttender {
    * @returns context like query; weights [B, Tq, Tk] averaged, or [B, nh, Tq, Tk] per head
    */
   forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadForwardOptions = {}): AttentionOutput {
-    const { embedDim: E, kdim, vdim, batchFirst } = this.config;
+    const { embedDim: E, kdim, vdim, batchFirst, numHeads } = this.config;
     const bf = (t: Tensor): Tensor => (batchFirst ? t : transpose(t, 0, 1));
     const layout = batchFirst ? 'B, T' : 'T, B';
     const checkInput = (t: Tensor, dim: number, what: string): void => {
@@ -133,52 +175,25 @@ export class MultiheadAttention extends Module implements SourceAttender {
     checkInput(key, kdim, 'key');
     checkInput(value, vdim, 'value');
     const [q3, k3, v3] = [bf(query), bf(key), bf(value)];
-    const B = q3.shape[0]!;
-    if (k3.shape[0] !== B || v3.shape[0] !== B || k3.shape[1] !== v3.shape[1]) {
+    const [B, Tq] = q3.shape as [number, number];
+    const Tk = k3.shape[1]!;
+    if (k3.shape[0] !== B || v3.shape[0] !== B || Tk !== v3.shape[1]) {
       throw new GlimpseError(`MultiheadAttention: query ${shapeStr(query.shape)}, key ${shapeStr(key.shape)} and value ${shapeStr(value.shape)} disagree on batch or key length`);
     }
-    let q: Tensor;
-    let k: Tensor;
-    let v: Tensor;
-    if (this.sameEmbedDim && query === key && key === value) {
-      // Self-attention: one GEMM for all three projections.
-      [q, k, v] = chunk(linear(q3, this.parameter('in_proj_weight'), this.optionalParameter('in_proj_bias')), 3, -1) as [Tensor, Tensor, Tensor];
-    } else {
-      q = linear(q3, ...this.projection(0));
-      k = linear(k3, ...this.projection(1));
-      v = linear(v3, ...this.projection(2));
-    }
-    const { out, weights } = this.attendHeads(q, k, v, {
+    checkMask('MultiheadAttention', 'attnMask', options.attnMask, [[Tq, Tk], [B * numHeads, Tq, Tk]]);
+    checkMask('MultiheadAttention', 'keyPaddingMask', options.keyPaddingMask, [[B, Tk]]);
+    const self = query === key && key === value;
+    const { q, k, v } = self ? this.projectSelf(q3) : { q: this.projectQuery(q3), ...this.projectKeyValue(k3, v3) };
+    const { context, weights } = this.attendProjected(q, k, v, {
       causal: options.isCausal ?? false,
       keyPaddingMask: options.keyPaddingMask ?? null,
       attnMask: options.attnMask ?? null,
     });
     const averaged = options.averageAttnWeights ?? true;
     return {
-      context: batchFirst ? out : transpose(out, 0, 1),
+      context: batchFirst ? context : transpose(context, 0, 1),
       weights: averaged ? mean(weights, 1) : weights,
     };
-  }
-
-  /**
-   * Projected q [B, Tq, E], k, v [B, Tk, E] → heads, scaled dot-product attention, merge, out_proj:
-   * out [B, Tq, E] and the weights of every head [B, nh, Tq, Tk].
-   */
-  private attendHeads(
-    q: Tensor, k: Tensor, v: Tensor,
-    masks: { causal: boolean; keyPaddingMask: Tensor | null; attnMask: Tensor | null },
-  ): { out: Tensor; weights: Tensor } {
-    const [B, Tq] = q.shape as [number, number, number];
-    const [qh, kh, vh] = [this.splitHeads(q), this.splitHeads(k), this.splitHeads(v)]; // [B, nh, T, hd]
-    const attn = scaledDotProductAttention(qh, kh, vh, masks);
-    let weights = attn.weights; // [B, nh, Tq, Tk]
-    let heads = attn.output; // [B, nh, Tq, hd]
-    if (this.training && this.config.dropout > 0) {
-      weights = dropout(weights, this.config.dropout, this.rng ? { rng: this.rng } : {});
-      heads = matmul(weights, vh);
-    }
-    const merged = reshape(permute(heads, [0, 2, 1, 3]), [B, Tq, this.config.embedDim]);
-    return { out: this.outProj.forward(merged), weights };
   }
 
   /**
@@ -202,11 +217,11 @@ export class MultiheadAttention extends Module implements SourceAttender {
       throw new GlimpseError(`MultiheadAttention: query must be [B, ${this.config.embedDim}] or [B, Tq, ${this.config.embedDim}] and memory [B, S, ${this.config.kdim}], got ${shapeStr(query.shape)} and ${shapeStr(memory.shape)}`);
     }
     const [k, v] = chunk(options.keys ?? this.projectKeys(memory), 2, -1) as [Tensor, Tensor]; // [B, S, E] each
-    const { out, weights } = this.attendHeads(linear(q3, ...this.projection(0)), k, v, {
-      causal: false, keyPaddingMask: options.mask ? logicalNot(options.mask) : null, attnMask: null,
+    const { context, weights } = this.attendProjected(this.projectQuery(q3), this.splitHeads(k), this.splitHeads(v), {
+      keyPaddingMask: options.mask ? logicalNot(options.mask) : null,
     });
     const averaged = mean(weights, 1); // [B, Tq, S]
-    if (!single) return { context: out, weights: averaged, headWeights: weights };
-    return { context: squeeze(out, 1), weights: squeeze(averaged, 1), headWeights: squeeze(weights, 2) };
+    if (!single) return { context, weights: averaged, headWeights: weights };
+    return { context: squeeze(context, 1), weights: squeeze(averaged, 1), headWeights: squeeze(weights, 2) };
   }
 }

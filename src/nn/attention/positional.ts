@@ -41,9 +41,14 @@ export class SinusoidalPositionalEncoding extends Module {
     this.config = resolveConfig('SinusoidalPositionalEncoding', config, { dim: { type: 'int', min: 1 }, maxLen: { type: 'int', min: 1 } });
     const { dim: E, maxLen } = this.config;
     const pe = allocate(init.dtype ?? 'float32', maxLen * E);
-    for (let pos = 0; pos < maxLen; pos++) {
-      for (let i = 0; i < E; i += 2) {
-        const angle = pos / Math.pow(10000, i / E);
+    // In float32 steps, as PyTorch's recipe (and every reference script) computes the table:
+    // div_i = exp(2i · (−ln 10000 / E)), angle = pos · div_i; so long tables agree with PyTorch's
+    // to float32 rounding instead of drifting by pos · 1e-7.
+    const c = Math.fround(-Math.log(10000) / E);
+    for (let i = 0; i < E; i += 2) {
+      const div = Math.fround(Math.exp(Math.fround(i * c)));
+      for (let pos = 0; pos < maxLen; pos++) {
+        const angle = Math.fround(pos * div);
         pe[pos * E + i] = Math.sin(angle);
         if (i + 1 < E) pe[pos * E + i + 1] = Math.cos(angle);
       }
