@@ -16,7 +16,7 @@ import { SUBWORD_LIMITS } from './model.js';
 /** The end-of-word marker appended to a word's last symbol. */
 export const END_OF_WORD = '</w>';
 
-const EDGES = /^[\r\n ]+|[\r\n ]+$/g;
+const isEdge = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d;
 
 /**
  * The words of a line as subword-nmt sees them: `\r`, `\n` and spaces stripped at both ends,
@@ -26,8 +26,12 @@ const EDGES = /^[\r\n ]+|[\r\n ]+$/g;
  * bpeWords('  a  b\tc \r');  // ['a', 'b\tc']
  */
 export function bpeWords(line: string): string[] {
+  let a = 0;
+  let b = line.length;
+  while (a < b && isEdge(line.charCodeAt(a))) a++;
+  while (b > a && isEdge(line.charCodeAt(b - 1))) b--;
   const out: string[] = [];
-  for (const w of line.replace(EDGES, '').split(' ')) if (w !== '') out.push(w);
+  for (const w of line.slice(a, b).split(' ')) if (w !== '') out.push(w);
   return out;
 }
 
@@ -231,6 +235,6 @@ export function learnBpeMerges(counts: ReadonlyMap<string, number>, options: Bpe
     if (heap.size > 4 * pairs.size + 1_000_000) heap.filter(live);
     if (merges.length % 100 === 0) options.onProgress?.({ done: merges.length, total, frequency: lastFrequency });
   }
-  options.onProgress?.({ done: merges.length, total, frequency: lastFrequency });
+  if (merges.length % 100 !== 0) options.onProgress?.({ done: merges.length, total, frequency: lastFrequency });
   return merges;
 }

@@ -41,6 +41,7 @@ interface Candidate {
 
 const before = (x: Candidate, y: Candidate): boolean => x.rank < y.rank || (x.rank === y.rank && x.left < y.left);
 const CACHE_LIMIT = 1_000_000;
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * BPE codes ready to apply.
@@ -95,7 +96,19 @@ export class BpeModel implements SubwordModel {
     return out;
   }
 
-  decode(pieces: readonly string[]): string {
+  encodeBytes(line: Uint8Array, options?: SubwordEncodeOptions): string[] {
+    let text: string;
+    try {
+      text = UTF8.decode(line);
+    } catch {
+      throw new GlimpseError(`${this.name}: the text is not valid UTF-8`);
+    }
+    return this.encode(text, options);
+  }
+
+  /** Joins pieces (empty strings, which no encoding produces, are skipped). */
+  decode(allPieces: readonly string[]): string {
+    const pieces = allPieces.filter((p) => p !== '');
     let out = '';
     const last = pieces.length - 1;
     for (let i = 0; i <= last; i++) {

@@ -61,6 +61,11 @@ export interface SubwordModel {
   readonly name: string;
   /** The pieces of one line of text. */
   encode(text: string, options?: SubwordEncodeOptions): string[];
+  /**
+   * The pieces of one line given as UTF-8 bytes (how command-line input arrives). SentencePiece
+   * models read malformed bytes as `spm_encode` does (each becomes U+FFFD); BPE refuses them.
+   */
+  encodeBytes(line: Uint8Array, options?: SubwordEncodeOptions): string[];
   /** The text of a sequence of pieces. */
   decode(pieces: readonly string[]): string;
   /** The model's file, byte for byte as glimpse would write it (codes text or the `.model` protobuf). */
