@@ -1,8 +1,8 @@
 /**
  * Reading a SentencePiece `.model` file: a serialized `ModelProto` (SentencePiece's
  * `src/sentencepiece_model.proto`), decoded with protobufjs from the schema below, which lists
- * only the fields glimpse uses (field numbers, types and defaults as in the original; unknown
- * fields are skipped by the decoder, as protobuf requires).
+ * only the fields glimpse uses (field numbers, types and defaults as in the original, except
+ * `model_type`, see there; unknown fields are skipped by the decoder, as protobuf requires).
  */
 import protobuf from 'protobufjs';
 import { GlimpseError } from '../../util/errors.js';
@@ -14,8 +14,9 @@ syntax = "proto2";
 package sentencepiece;
 
 message TrainerSpec {
-  enum ModelType { UNIGRAM = 1; BPE = 2; WORD = 3; CHAR = 4; }
-  optional ModelType model_type = 3 [default = UNIGRAM];
+  // ModelType { UNIGRAM = 1; BPE = 2; WORD = 3; CHAR = 4; } read as its varint, so that a type
+  // this schema does not know is reported instead of silently read as the default, UNIGRAM.
+  optional int32 model_type = 3 [default = 1];
   optional int32 vocab_size = 4 [default = 8000];
   optional bool treat_whitespace_as_suffix = 24 [default = false];
   optional bool allow_whitespace_only_pieces = 26 [default = false];
