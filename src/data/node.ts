@@ -15,6 +15,6 @@ export {
   type DatasetLocation, type DownloadProgress, type DownloadOptions, type ResolvedDataset,
 } from './datasets-node.js';
 export {
-  loadSubwordModelFile, learnBpeFromFiles, saveBpeCodes, saveBpeVocabulary, readSubwordFile, readLines,
+  loadSubwordModelFile, learnBpeFromFiles, saveBpeCodes, saveBpeVocabulary, readSubwordFile,
   type SubwordFileOptions, type LearnedBpe, type ReadProgress,
 } from './subwords/subwords-node.js';

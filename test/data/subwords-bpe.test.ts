@@ -7,7 +7,7 @@ import { Rng } from '../../src/util/rng.js';
 import {
   BpeModel, learnBpe, parseBpeCodes, parseBpeVocabulary, parseSubwordSpec, SUBWORD_LIMITS, WordCounter, bpeWords,
 } from '../../src/data/subwords/index.js';
-import { learnBpeFromFiles, readLines } from '../../src/data/subwords/subwords-node.js';
+import { learnBpeFromFiles } from '../../src/data/subwords/subwords-node.js';
 
 // Fixtures written by subword-nmt (rsennrich/subword-nmt @ 92d6139); see test/data/subwords/README.md.
 const FX = 'test/data/subwords';
@@ -48,13 +48,17 @@ describe('learning BPE', () => {
     const a = join(tmp, 'a.txt');
     const b = join(tmp, 'b.txt');
     writeFileSync(a, 'the lowest low\r\nnewer newest\r\n');
-    writeFileSync(b, 'wider widest\n\nthe end');
-    expect([...readLines(b)]).toEqual(['wider widest', '', 'the end']);
+    writeFileSync(b, '\ufeffwider  widest \r\n\nthe end');
     const fromFiles = learnBpeFromFiles([a, b], { merges: 50, minFrequency: 1 });
-    const inMemory = learnBpe(['the lowest low', 'newer newest', 'wider widest', '', 'the end'], { merges: 50, minFrequency: 1 });
+    const inMemory = learnBpe(['the lowest low', 'newer newest', '\ufeffwider  widest ', '', 'the end'], { merges: 50, minFrequency: 1 });
     expect(fromFiles.model.merges).toEqual(inMemory.merges);
     expect(fromFiles.lines).toBe(5);
     expect(fromFiles.tokens).toBe(9);
+    expect(fromFiles.model.merges.length).toBeGreaterThan(10);
+    // Chunks of 1 MiB: a file of many lines gives the same counts as the lines in memory.
+    const many = Array.from({ length: 100_000 }, (_, i) => `w${i % 977} x${i % 13}y z${(i * 7) % 101}`);
+    writeFileSync(a, `${many.join('\n')}\n`);
+    expect(learnBpeFromFiles([a], { merges: 40 }).model.merges).toEqual(learnBpe(many, { merges: 40 }).merges);
   });
 
   it('splits words as subword-nmt does: at spaces only, edges of \\r \\n and spaces stripped', () => {
@@ -158,8 +162,8 @@ describe('bad codes and specs', () => {
 
   it('reads invalid UTF-8 as one error naming the file and line', () => {
     const path = join(tmp, 'bad.txt');
-    writeFileSync(path, Buffer.concat([Buffer.from('ok\nfine\nbad '), Buffer.from([0xff]), Buffer.from('\n')]));
-    expect(() => [...readLines(path)]).toThrow(/input file .*bad\.txt is not valid UTF-8 text \(line 3\)/);
+    writeFileSync(path, Buffer.concat([Buffer.from('ok\nfine\nbad x'), Buffer.from([0xff]), Buffer.from('\n')]));
+    expect(() => learnBpeFromFiles([path], { merges: 1 })).toThrow(/input file .*bad\.txt line 3 is not valid UTF-8 text/);
     expect(() => learnBpeFromFiles([join(tmp, 'missing.txt')], { merges: 1 })).toThrow(/missing\.txt does not exist/);
   });
 

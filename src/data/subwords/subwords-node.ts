@@ -1,17 +1,17 @@
 /**
  * Subword models and files in Node: reading codes, vocabularies and `.model` files with size
- * limits and one-line errors, learning BPE from files streamed line by line, writing codes
- * atomically.
+ * limits and one-line errors, learning BPE from files streamed in chunks (words counted from
+ * their bytes), writing codes atomically.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { GlimpseError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/fs-node.js';
 import { formatBpeCodes, formatBpeVocabulary, parseBpeVocabulary } from './bpe-codes.js';
-import { WordCounter, learnBpeMerges } from './bpe-learn.js';
+import { ByteWordCounter } from './bpe-count.js';
+import { learnBpeMerges } from './bpe-learn.js';
 import { BpeModel, type LearnBpeOptions } from './bpe-model.js';
 import { decodeText, loadSubwordModel } from './index.js';
 import { parseSubwordSpec, SUBWORD_LIMITS, type SubwordModel } from './model.js';
-import { validCharLen } from './spm-utf8.js';
 
 function statFile(path: string, what: string): number {
   let size: number;
@@ -94,60 +94,45 @@ export interface ReadProgress {
 }
 
 /**
- * The lines of a UTF-8 text file, read in 1 MiB chunks (without their `\n`; a final line
- * without one is included). Not UTF-8, or a line longer than {@link SUBWORD_LIMITS.maxLineBytes}:
- * one error naming the file and line.
+ * Counts the words of a file into `counter`, reading 1 MiB chunks of bytes and splitting lines
+ * at `\n` (a last line without one included); a line longer than
+ * {@link SUBWORD_LIMITS.maxLineBytes} or a word that is not UTF-8 is one error naming the line.
  */
-export function* readLines(path: string, onChunk?: (bytesRead: number) => void): Generator<string> {
-  statFile(path, 'input file');
+function countFile(path: string, counter: ByteWordCounter, onChunk: (bytesRead: number) => void): void {
   const fd = openSync(path, 'r');
-  // ignoreBOM keeps a byte-order mark as U+FEFF, as Python's utf-8 codec (subword-nmt) does.
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const chunk = new Uint8Array(1 << 20);
-  let pending = '';
-  let line = 0;
+  let carry = new Uint8Array(0);
   let read = 0;
+  const linesBefore = counter.lines;
+  const where = (): string => `input file ${path} line ${counter.lines - linesBefore}`;
   try {
     for (;;) {
       const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) {
+        if (carry.length > 0) counter.addLine(carry, 0, carry.length, where);
+        return;
+      }
       read += n;
-      let text: string;
-      try {
-        text = decoder.decode(chunk.subarray(0, n), { stream: n > 0 });
-      } catch {
-        throw new GlimpseError(`input file ${path} is not valid UTF-8 text (line ${line + 1 + newlinesBeforeBadByte(chunk.subarray(0, n))})`);
+      let buf = chunk.subarray(0, n);
+      if (carry.length > 0) {
+        buf = new Uint8Array(carry.length + n);
+        buf.set(carry);
+        buf.set(chunk.subarray(0, n), carry.length);
       }
-      pending += text;
-      let nl: number;
-      let from = 0;
-      while ((nl = pending.indexOf('\n', from)) >= 0) {
-        line++;
-        yield pending.slice(from, nl);
-        from = nl + 1;
+      let start = 0;
+      for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+        counter.addLine(buf, start, nl, where);
+        start = nl + 1;
       }
-      pending = pending.slice(from);
-      if (pending.length > SUBWORD_LIMITS.maxLineBytes) {
-        throw new GlimpseError(`input file ${path} line ${line + 1} is longer than ${SUBWORD_LIMITS.maxLineBytes} characters`);
+      carry = buf.slice(start);
+      if (carry.length > SUBWORD_LIMITS.maxLineBytes) {
+        throw new GlimpseError(`input file ${path} line ${counter.lines - linesBefore + 1} is longer than ${SUBWORD_LIMITS.maxLineBytes} bytes`);
       }
-      if (n === 0) break;
-      onChunk?.(read);
+      onChunk(read);
     }
-    if (pending.length > 0) yield pending;
   } finally {
     closeSync(fd);
   }
-}
-
-/** Lines that end in `chunk` before its first malformed UTF-8 sequence. */
-function newlinesBeforeBadByte(chunk: Uint8Array): number {
-  let lines = 0;
-  for (let i = 0; i < chunk.length;) {
-    const n = validCharLen(chunk, i);
-    if (n === 0) break;
-    if (chunk[i] === 10) lines++;
-    i += n;
-  }
-  return lines;
 }
 
 /** What {@link learnBpeFromFiles} read and learned. */
@@ -171,17 +156,18 @@ export function learnBpeFromFiles(paths: readonly string[], options: LearnBpeOpt
   if (paths.length === 0) throw new GlimpseError('learnBpe: no input files');
   const sizes = paths.map((p) => statFile(p, 'input file'));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
-  const counter = new WordCounter();
+  const counter = new ByteWordCounter();
   let before = 0;
   paths.forEach((path, i) => {
-    for (const line of readLines(path, (bytesRead) => options.onRead?.({ file: path, bytesRead, totalBytes, allBytesRead: before + bytesRead }))) counter.add(line);
+    countFile(path, counter, (bytesRead) => options.onRead?.({ file: path, bytesRead, totalBytes, allBytesRead: before + bytesRead }));
     before += sizes[i]!;
   });
-  const merges = learnBpeMerges(counter.counts, options);
+  const counts = counter.toMap();
+  const merges = learnBpeMerges(counts, options);
   const model = new BpeModel(merges, { name: options.name ?? paths.join('+') });
   return {
-    model, lines: counter.lines, tokens: counter.tokens, distinctWords: counter.counts.size,
-    vocabulary: () => model.vocabularyOf(counter.counts),
+    model, lines: counter.lines, tokens: counter.tokens, distinctWords: counts.size,
+    vocabulary: () => model.vocabularyOf(counts),
   };
 }
 
