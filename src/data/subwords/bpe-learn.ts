@@ -105,7 +105,7 @@ const KEY = 2 ** 26;
  *
  * @example
  * learnBpeMerges(new Map([['low', 5], ['lowest', 2], ['newer', 6]]), { merges: 3 });
- * // [['e', 'r</w>'], ['n', 'e'], ['ne', 'w']]  (pairs in the order learned)
+ * // [['w', 'e'], ['l', 'o'], ['we', 'r</w>']]  (8, 7, then a tie at 6 won by 'we' > 'n' > 'e')
  */
 export function learnBpeMerges(counts: ReadonlyMap<string, number>, options: BpeMergeOptions): Array<[string, string]> {
   const total = options.merges;

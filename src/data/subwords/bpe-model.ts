@@ -48,7 +48,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  *
  * @example
  * const bpe = BpeModel.fromCodes('#version: 0.2\nl o\nlo w</w>\ne s\n', 'codes.bpe');
- * bpe.encode('low lowes');             // ['low', 'lo@@', 'w@@', 'es']
+ * bpe.encode('low lowes');             // ['low', 'lo@@', 'w@@', 'e@@', 's'] ('e s' is word-internal only)
  * bpe.decode(bpe.encode('low lowes')); // 'low lowes'
  */
 export class BpeModel implements SubwordModel {
@@ -249,7 +249,7 @@ export interface LearnBpeOptions extends BpeMergeOptions {
  *
  * @example
  * const bpe = learnBpe(['the lowest low', 'newer newest'], { merges: 20, minFrequency: 1 });
- * bpe.encode('lower');           // pieces from the learned merges
+ * bpe.encode('lower');           // ['lo@@', 'wer']
  * new TextDecoder().decode(bpe.serialize());  // '#version: 0.2\n…'
  */
 export function learnBpe(lines: Iterable<string>, options: LearnBpeOptions): BpeModel {

@@ -52,9 +52,9 @@ export interface SubwordModelInfo {
  * each kind normalises (see docs/subwords.md).
  *
  * @example
- * const bpe = learnBpe(['a lower low', 'the lowest'], { merges: 10, minFrequency: 1 });
- * const pieces = bpe.encode('lowest');   // e.g. ['low@@', 'est']
- * bpe.decode(pieces);                    // 'lowest'
+ * const bpe = learnBpe(['the lowest low', 'newer newest'], { merges: 20, minFrequency: 1 });
+ * const pieces = bpe.encode('lower');    // ['lo@@', 'wer']
+ * bpe.decode(pieces);                    // 'lower'
  */
 export interface SubwordModel {
   readonly kind: SubwordKind;
