@@ -18,6 +18,7 @@ export const ADVERSARIAL_LINES = [
   'control\u0001\u0002chars\u007f', '\u2028line sep', 'combining e\u0301 a\u0308', '▁already▁escaped ▁',
   '<unk> <s> </s> <sep> <cls>', 'a'.repeat(200), `${'ab'.repeat(100)} end`, '\ufffd replacement', 'quotes “curly” ‘single’ «guillemets»',
   'dashes – — ‒ ellipsis …', 'ℌℑℜ ℵ Ⅸ ⅸ ĳ Ĳ ŉ', 'ＡＢＣ ａｂｃ', '\r carriage', 'end\r', 'Mann Mann@@ ab',
+  '\ufeffbyte-order mark first', 'a byte-order\ufeffmark inside', 'NUL\u0000inside',
 ];
 
 /** The adversarial lines as one UTF-8 file, plus lines of malformed UTF-8 and a last line without newline. */

@@ -44,7 +44,8 @@ export const SPACE_SYMBOL_UTF8 = Uint8Array.of(0xe2, 0x96, 0x81);
 export const SPACE_SYMBOL = '\u2581';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// ignoreBOM: a U+FEFF inside the text is a character to keep, not a byte-order mark to drop.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export const utf8 = (s: string): Uint8Array => encoder.encode(s);
 /** Decodes bytes SentencePiece produced (well-formed by construction). */
