@@ -66,7 +66,12 @@ export function parseBpeCodes(text: string, name: string): Array<[string, string
   return merges;
 }
 
-/** The text of a codes file for `merges` (header, then one `A B` line per merge). */
+/**
+ * The text of a codes file for `merges` (header, then one `A B` line per merge).
+ *
+ * @example
+ * formatBpeCodes([['l', 'o'], ['lo', 'w</w>']]);  // '#version: 0.2\nl o\nlo w</w>\n'
+ */
 export function formatBpeCodes(merges: ReadonlyArray<readonly [string, string]>): string {
   let out = `${BPE_CODES_HEADER}\n`;
   for (const [a, b] of merges) out += `${a} ${b}\n`;
@@ -93,7 +98,12 @@ export function parseBpeVocabulary(text: string, name: string): Map<string, numb
   return out;
 }
 
-/** The text of a vocabulary file: pieces by descending count (ties in first-seen order). */
+/**
+ * The text of a vocabulary file: pieces by descending count (ties in first-seen order).
+ *
+ * @example
+ * formatBpeVocabulary(new Map([['lo@@', 7], ['the', 120]]));  // 'the 120\nlo@@ 7\n'
+ */
 export function formatBpeVocabulary(vocabulary: ReadonlyMap<string, number>): string {
   const entries = [...vocabulary].sort((x, y) => y[1] - x[1]);
   return entries.map(([p, c]) => `${p} ${c}\n`).join('');

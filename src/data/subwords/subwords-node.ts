@@ -27,7 +27,13 @@ function statFile(path: string, what: string): number {
   return size;
 }
 
-/** The bytes of a subword file (codes, vocabulary, `.model`), refusing one over {@link SUBWORD_LIMITS.maxFileBytes} or empty. */
+/**
+ * The bytes of a subword file (codes, vocabulary, `.model`), refusing one over
+ * {@link SUBWORD_LIMITS.maxFileBytes} or empty with one line naming it.
+ *
+ * @example
+ * const model = loadSentencePiece(readSubwordFile('m.model', 'SentencePiece model'), 'm.model');
+ */
 export function readSubwordFile(path: string, what: string): Uint8Array {
   const size = statFile(path, what);
   if (size > SUBWORD_LIMITS.maxFileBytes) {
@@ -171,12 +177,23 @@ export function learnBpeFromFiles(paths: readonly string[], options: LearnBpeOpt
   };
 }
 
-/** Writes a codes file atomically (see `bpe-codes.ts` for the format). */
+/**
+ * Writes a codes file atomically (see `bpe-codes.ts` for the format).
+ *
+ * @example
+ * saveBpeCodes('codes.bpe', learnBpe(lines, { merges: 8000 }));
+ */
 export function saveBpeCodes(path: string, model: BpeModel): void {
   writeFileAtomic(path, formatBpeCodes(model.merges));
 }
 
-/** Writes a vocabulary file (`PIECE COUNT` lines by descending count) atomically. */
+/**
+ * Writes a vocabulary file (`PIECE COUNT` lines by descending count) atomically.
+ *
+ * @example
+ * const learned = learnBpeFromFiles(['train.en'], { merges: 8000 });
+ * saveBpeVocabulary('vocab.txt', learned.vocabulary());
+ */
 export function saveBpeVocabulary(path: string, vocabulary: ReadonlyMap<string, number>): void {
   writeFileAtomic(path, formatBpeVocabulary(vocabulary));
 }
