@@ -11,6 +11,8 @@ export {
   readTextFile, readParallelFiles, readParallelSplits, MULTI30K_SPLITS,
   dataCacheDir, download, importFrom, resolveDataset, datasetFile, cachedDatasets, removeFromCache,
   type DatasetLocation, type DownloadProgress, type DownloadOptions, type ResolvedDataset,
+  loadSubwordModelFile, learnBpeFromFiles, saveBpeCodes, saveBpeVocabulary, readSubwordFile,
+  type SubwordFileOptions, type LearnedBpe, type ReadProgress,
 } from './data/node.js';
 export {
   svgToPng, attentionHeatmapPng, trainingCurvesPng, groupedBarsPng,

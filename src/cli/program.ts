@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerTranslate } from './commands/translate.js';
 import { registerPlot } from './commands/plot.js';
 import { registerDemo } from './commands/demo.js';
+import { registerSubwords } from './commands/subwords.js';
 import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -33,5 +34,6 @@ export function buildProgram(): Command {
   registerPlot(program);
   registerData(program);
   registerBleu(program);
+  registerSubwords(program);
   return program;
 }

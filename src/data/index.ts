@@ -33,3 +33,10 @@ export {
 } from './synthetic.js';
 export { DATE_FORMATS, isoDate, daysInMonth, type DateParts } from './dates.js';
 export { DATASETS, DATASET_NAMES, isDatasetName, datasetInfo, type DatasetName, type DatasetInfo, type DatasetFile } from './datasets.js';
+export {
+  learnBpe, learnBpeMerges, BpeModel, loadSentencePiece, SentencePieceModel, loadSubwordModel, parseSubwordSpec,
+  bpeWords, WordCounter, parseBpeCodes, formatBpeCodes, parseBpeVocabulary, formatBpeVocabulary,
+  SUBWORD_LIMITS, BPE_SEPARATOR, BPE_CODES_HEADER, END_OF_WORD, SENTENCEPIECE_MODEL_PROTO,
+  type SubwordKind, type SubwordModel, type SubwordModelInfo, type SubwordEncodeOptions, type SubwordSpec,
+  type BpeModelOptions, type LearnBpeOptions, type BpeMergeOptions, type BpeMergeProgress, type SpmModelType,
+} from './subwords/index.js';

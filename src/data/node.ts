@@ -14,3 +14,7 @@ export {
   dataCacheDir, download, importFrom, resolveDataset, datasetFile, cachedDatasets, removeFromCache, sha256,
   type DatasetLocation, type DownloadProgress, type DownloadOptions, type ResolvedDataset,
 } from './datasets-node.js';
+export {
+  loadSubwordModelFile, learnBpeFromFiles, saveBpeCodes, saveBpeVocabulary, readSubwordFile,
+  type SubwordFileOptions, type LearnedBpe, type ReadProgress,
+} from './subwords/subwords-node.js';

@@ -39,7 +39,7 @@ describe('letter tasks', () => {
   });
 
   it('bad input: unknown task, bad lengths or counts', () => {
-    expect(() => syntheticTask('rot13')).toThrow('unknown synthetic task "rot13"; expected one of reverse, copy, sort, dates');
+    expect(() => syntheticTask('rot13')).toThrow('unknown synthetic task "rot13": expected one of reverse, copy, sort, dates');
     expect(() => reverseTask({ minLen: 5, maxLen: 3 })).toThrow(/1 <= minLen <= maxLen/);
     expect(() => reverseTask().generate(-1, 0)).toThrow(/non-negative integer/);
   });
