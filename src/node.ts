@@ -5,8 +5,13 @@
  * @packageDocumentation
  */
 export {
-  writeFileAtomic, saveSafetensors, loadSafetensors, saveModel, loadModel, MODEL_FILE, CONFIG_FILE,
+  writeFileAtomic, saveSafetensors, loadSafetensors, readSafetensorsHeader, saveModel, loadModel, MODEL_FILE, CONFIG_FILE,
+  type LoadSafetensorsOptions,
 } from './io/node.js';
+export {
+  READ_LIMITS, openChecked, closeChecked, withCheckedFile, readRange, readFileChecked, readTextChecked, formatBytes,
+  type ReadKind, type ReadRule, type ReadOptions, type CheckedFile,
+} from './util/fs-node.js';
 export {
   readTextFile, readParallelFiles, readParallelSplits, MULTI30K_SPLITS,
   dataCacheDir, download, importFrom, resolveDataset, datasetFile, cachedDatasets, removeFromCache,
@@ -19,7 +24,7 @@ export {
   writeAttentionPng, writeTrainingCurvesPng, writeGroupedBarsPng, dejavuTextWidth,
 } from './viz/node.js';
 export { buildExperiment } from './train/experiment.js';
-export { readRunConfigInput, MAX_CONFIG_BYTES } from './train/config-file.js';
+export { readRunConfigInput } from './train/config-file.js';
 export { RunFolder, listRuns } from './train/run-folder.js';
 export {
   startSession, resumeSession, trainSession, loadRun, loadTrainedModel, type Session, type RunSummary,

@@ -1,7 +1,18 @@
-/** All of standard input as bytes. */
-export async function readStdin(): Promise<Uint8Array> {
+import { GlimpseError } from '../index.js';
+import { formatBytes } from '../node.js';
+
+/** All of standard input as bytes, at most `maxBytes` (more is an error: stdin may be endless). */
+export async function readStdin(maxBytes: number): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    total += (chunk as Buffer).length;
+    if (total > maxBytes) {
+      process.stdin.destroy();
+      throw new GlimpseError(`standard input is more than ${formatBytes(maxBytes)}, the limit for a text file; pass a smaller input`);
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 

@@ -6,11 +6,12 @@
  * Cache layout: `<dir>/<dataset>/<file>`, dir = `GLIMPSE_DATA_DIR` or `~/.cache/glimpse/data`.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GlimpseError } from '../util/errors.js';
+import { readFileChecked } from '../util/fs-node.js';
 import { DATASET_NAMES, DATASETS, datasetInfo, isDatasetName, type DatasetFile, type DatasetInfo, type DatasetName } from './datasets.js';
 
 /** The cache folder: `$GLIMPSE_DATA_DIR`, else `~/.cache/glimpse/data`. */
@@ -64,9 +65,20 @@ function location(info: DatasetInfo, dir: string): DatasetLocation {
   return { name: info.name, dir: d, files: Object.fromEntries(info.files.map((f) => [f.name, join(d, f.name)])) };
 }
 
+/** A regular file (following symlinks), or false for anything else, missing included. */
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+/** The bytes of a local copy of a registered file, at most its registered size (checked reader). */
+function readRegistered(path: string, file: DatasetFile): Uint8Array {
+  return readFileChecked(path, 'corpus', { label: 'dataset file', maxBytes: file.bytes });
+}
+
 function verifiedInCache(path: string, file: DatasetFile): boolean {
-  if (!existsSync(path) || statSync(path).size !== file.bytes) return false;
-  return sha256(readFileSync(path)) === file.sha256;
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st?.isFile() || st.size !== file.bytes) return false;
+  return sha256(readRegistered(path, file)) === file.sha256;
 }
 
 /** Writes through a temporary name so an interrupted download never leaves a half file. */
@@ -176,8 +188,8 @@ export async function download(name: string, options: DownloadOptions = {}): Pro
 
 /** Finds `file` for an import from `from`: the path itself (a one-file dataset), `from/file` or `from/<dataset>/file`. */
 function findLocalCopy(from: string, info: DatasetInfo, file: DatasetFile): string | null {
-  if (existsSync(from) && statSync(from).isFile()) return info.files.length === 1 ? from : null;
-  for (const p of [join(from, file.name), join(from, info.name, file.name)]) if (existsSync(p) && statSync(p).isFile()) return p;
+  if (isFile(from)) return info.files.length === 1 ? from : null;
+  for (const p of [join(from, file.name), join(from, info.name, file.name)]) if (isFile(p)) return p;
   return null;
 }
 
@@ -198,7 +210,7 @@ export function importFrom(name: string, from: string, options: { dir?: string }
     throw new GlimpseError(`glimpse data: ${from} lacks ${missing.join(', ')} of ${info.name}; expected a folder with ${info.files.map((f) => f.name).join(', ')}`);
   }
   for (const [file, src] of found) {
-    const got = sha256(readFileSync(src!));
+    const got = sha256(readRegistered(src!, file));
     if (got !== file.sha256) {
       throw new GlimpseError(`glimpse data: ${src} has SHA-256 ${got}, expected ${file.sha256} for ${info.name}/${file.name}; not imported`);
     }
@@ -223,7 +235,8 @@ export function cachedDatasets(options: { dir?: string } = {}): DatasetName[] {
 function presentInCache(info: DatasetInfo, dir: string): boolean {
   return info.files.every((f) => {
     const p = join(dir, info.name, f.name);
-    return existsSync(p) && statSync(p).size === f.bytes;
+    const st = statSync(p, { throwIfNoEntry: false });
+    return (st?.isFile() ?? false) && st!.size === f.bytes;
   });
 }
 
@@ -250,13 +263,17 @@ export interface ResolvedDataset {
 export function resolveDataset(nameOrPath: string, options: { dir?: string } = {}): ResolvedDataset {
   if (existsSync(nameOrPath)) {
     const abs = resolve(nameOrPath);
-    if (statSync(abs).isFile()) return { name: null, kind: 'file', dir: dirname(abs), files: { [basename(abs)]: abs } };
-    const files: Record<string, string> = {};
+    const files = Object.create(null) as Record<string, string>;
+    if (!statSync(abs).isDirectory()) {
+      // A file (or a FIFO, a device: the checked reader refuses those by name when it is read).
+      files[basename(abs)] = abs;
+      return { name: null, kind: 'file', dir: dirname(abs), files };
+    }
     for (const entry of readdirSync(abs)) {
       const p = join(abs, entry);
-      if (statSync(p).isFile()) files[entry] = p;
+      if (isFile(p)) files[entry] = p;
     }
-    const match = DATASET_NAMES.find((n) => DATASETS[n].files.every((f) => f.name in files)) ?? null;
+    const match = DATASET_NAMES.find((n) => DATASETS[n].files.every((f) => Object.hasOwn(files, f.name))) ?? null;
     return { name: match, kind: 'directory', dir: abs, files };
   }
   if (isDatasetName(nameOrPath)) {
@@ -274,7 +291,7 @@ export function resolveDataset(nameOrPath: string, options: { dir?: string } = {
 
 /** The path of `file` in a resolved dataset; a missing file is an error naming the folder. */
 export function datasetFile(resolved: ResolvedDataset, file: string): string {
-  const p = resolved.files[file];
+  const p = Object.hasOwn(resolved.files, file) ? resolved.files[file] : undefined;
   if (p === undefined) throw new GlimpseError(`${resolved.dir} has no ${file}; it has ${Object.keys(resolved.files).sort().join(', ') || 'no files'}`);
   return p;
 }

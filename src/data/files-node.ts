@@ -2,33 +2,21 @@
  * Reading corpus files in Node with errors that say what is wrong (missing, a folder, empty,
  * not UTF-8, misaligned). Node-only: the browser gets file contents another way.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GlimpseError } from '../util/errors.js';
+import { readTextChecked } from '../util/fs-node.js';
 import { alignParallel, type ParallelSplitText } from './parallel.js';
 import { splitLines } from './tokenize.js';
 
 /**
- * The text of a UTF-8 file. Missing, a directory, empty or undecodable → a {@link GlimpseError}
- * naming the file.
+ * The text of a UTF-8 corpus file, read through the checked reader: missing, not a regular
+ * file (a directory, FIFO, device), larger than the corpus limit (`READ_LIMITS.corpus`),
+ * empty or undecodable → a {@link GlimpseError} naming the file. A byte-order mark is kept.
  */
 export function readTextFile(path: string, what = 'file'): string {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new GlimpseError(`${what} ${path} is a directory; expected a text file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof GlimpseError) throw e;
-    throw new GlimpseError(`${what} ${path} does not exist (or cannot be read: ${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (size === 0) throw new GlimpseError(`${what} ${path} is empty; expected one sentence or line of text per line`);
-  const bytes = readFileSync(path);
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new GlimpseError(`${what} ${path} is not valid UTF-8 text`);
-  }
+  const text = readTextChecked(path, 'corpus', { label: what, keepBom: true });
+  if (text.length === 0) throw new GlimpseError(`${what} ${path} is empty; expected one sentence or line of text per line`);
+  return text;
 }
 
 /** Reads two aligned files; different line counts → an error naming both files and both counts. */

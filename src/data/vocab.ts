@@ -4,6 +4,7 @@
  */
 import { GlimpseError, check } from '../util/errors.js';
 import { compareCodePoints } from '../util/pystring.js';
+import { jsonError } from '../util/text.js';
 
 export const PAD = '<pad>';
 export const UNK = '<unk>';
@@ -31,6 +32,12 @@ export interface VocabJSON {
   itos: string[];
   unk: string | null;
   specials: string[];
+}
+
+/** A token as JSON for a message, cut to 40 characters (tokens read from files can be huge). */
+function quote(t: unknown): string {
+  const s = JSON.stringify(t) ?? String(t);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
 /** Counts tokens, e.g. to build a vocabulary from several sequences. */
@@ -63,17 +70,17 @@ export class Vocab {
     this.stoi = new Map();
     for (let i = 0; i < itos.length; i++) {
       const t = itos[i]!;
-      check(typeof t === 'string', () => `Vocab: token ${i} is ${JSON.stringify(t)}, expected a string`);
-      check(!this.stoi.has(t), () => `Vocab: token ${JSON.stringify(t)} appears twice (ids ${this.stoi.get(t)} and ${i})`);
+      check(typeof t === 'string', () => `Vocab: token ${i} is ${quote(t)}, expected a string`);
+      check(!this.stoi.has(t), () => `Vocab: token ${quote(t)} appears twice (ids ${this.stoi.get(t)} and ${i})`);
       this.stoi.set(t, i);
     }
     const specials = options.specials ?? [];
     specials.forEach((s, i) =>
-      check(this.itos[i] === s, () => `Vocab: special ${JSON.stringify(s)} must have id ${i}, found ${JSON.stringify(this.itos[i])}`),
+      check(this.itos[i] === s, () => `Vocab: special ${quote(s)} must have id ${i}, found ${quote(this.itos[i])}`),
     );
     this.specials = [...specials];
     const unk = options.unk === undefined ? (this.stoi.has(UNK) ? UNK : null) : options.unk;
-    if (unk !== null) check(this.stoi.has(unk), () => `Vocab: unknown-token ${JSON.stringify(unk)} is not in the vocabulary`);
+    if (unk !== null) check(this.stoi.has(unk), () => `Vocab: unknown-token ${quote(unk)} is not in the vocabulary`);
     this.unkIndex = unk === null ? -1 : this.stoi.get(unk)!;
   }
 
@@ -152,19 +159,39 @@ export class Vocab {
     return { format: 'glimpse-vocab', version: 1, itos: [...this.itos], unk, specials: [...this.specials] };
   }
 
-  /** Restores a vocabulary saved with {@link toJSON} (the parsed object or its JSON text). */
+  /**
+   * Restores a vocabulary saved with {@link toJSON} (the parsed object or its JSON text). Every
+   * field is checked (own keys only, so a token or key such as `__proto__` is plain data);
+   * anything else is a GlimpseError saying which field is wrong and what was expected.
+   */
   static fromJSON(json: VocabJSON | string): Vocab {
     let obj: unknown;
     try {
       obj = typeof json === 'string' ? JSON.parse(json) : json;
     } catch (e) {
-      throw new GlimpseError(`Vocab.fromJSON: not JSON (${(e as Error).message})`);
+      throw new GlimpseError(`Vocab.fromJSON: not JSON (${jsonError(e)})`);
     }
-    const v = obj as Partial<VocabJSON> | null;
-    check(v !== null && typeof v === 'object' && v.format === 'glimpse-vocab',
+    check(obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.hasOwn(obj, 'format') && (obj as VocabJSON).format === 'glimpse-vocab',
       'Vocab.fromJSON: expected an object with format "glimpse-vocab"');
-    check(v.version === 1, () => `Vocab.fromJSON: unsupported version ${String(v.version)}, expected 1`);
-    check(Array.isArray(v.itos), 'Vocab.fromJSON: "itos" must be an array of strings');
-    return new Vocab(v.itos, { specials: v.specials ?? [], unk: v.unk ?? null });
+    const v = obj as Record<string, unknown>;
+    const field = (k: string): unknown => (Object.hasOwn(v, k) ? v[k] : undefined);
+    for (const k of Object.keys(v)) {
+      check(VOCAB_JSON_KEYS.includes(k), () => `Vocab.fromJSON: unknown key ${quote(k)} (expected ${VOCAB_JSON_KEYS.join(', ')})`);
+    }
+    check(field('version') === 1, () => `Vocab.fromJSON: unsupported version ${quote(field('version'))}, expected 1`);
+    const strings = (k: string, value: unknown): string[] => {
+      check(Array.isArray(value), () => `Vocab.fromJSON: "${k}" must be an array of strings`);
+      const bad = value.findIndex((t) => typeof t !== 'string');
+      check(bad < 0, () => `Vocab.fromJSON: "${k}"[${bad}] is ${quote(value[bad])}, expected a string`);
+      return value as string[];
+    };
+    const itos = strings('itos', field('itos'));
+    const specials = field('specials') === undefined ? [] : strings('specials', field('specials'));
+    const unk = field('unk') ?? null;
+    check(unk === null || typeof unk === 'string', () => `Vocab.fromJSON: "unk" must be a token or null, got ${quote(unk)}`);
+    return new Vocab(itos, { specials, unk });
   }
 }
+
+/** The fields of {@link VocabJSON}. */
+const VOCAB_JSON_KEYS: readonly string[] = ['format', 'version', 'itos', 'unk', 'specials'];

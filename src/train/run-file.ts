@@ -2,14 +2,18 @@
  * The files of a run folder as text and bytes, without a file system: what `glimpse train`
  * writes, read back in Node (run-folder.ts) or in a browser from files the user picked.
  */
-import { Vocab } from '../data/index.js';
-import { decodeSafetensors } from '../io/safetensors.js';
+import { BOS, EOS, PAD, Vocab } from '../data/index.js';
+import { decodeSafetensors, parseSafetensorsHeader } from '../io/safetensors.js';
 import { GlimpseError } from '../util/errors.js';
 import { type RunVocabs, type TrainedModel, buildModel } from './model.js';
 import { DATA_KINDS } from './data-config.js';
-import { OBJECTIVE_KEYS, type RunConfig, type RunConfigInput, resolveRunConfig } from './run-config.js';
+import { OBJECTIVE_KEYS, type RunConfig, resolveRunConfig } from './run-config.js';
+import { checkRunConfig, inFile } from './run-config-check.js';
 import { TASKS } from './task-rules/index.js';
+import { checkWeightsFit } from './weights-check.js';
+import type { ModelFamily } from '../models/index.js';
 import { isTableKey } from '../util/table.js';
+import { jsonError } from '../util/text.js';
 
 export const RUN_FORMAT = 'glimpse-run';
 /** 2 (glimpse 0.2): `model.arch`, and only the keys the task uses. Version 1 files are read and converted. */
@@ -55,17 +59,20 @@ export function parseRunConfig(text: string, where: string): RunConfig {
   try {
     file = JSON.parse(text);
   } catch (e) {
-    throw new GlimpseError(`${where} is not valid JSON: ${(e as Error).message}`);
+    throw new GlimpseError(`${where} is not valid JSON: ${jsonError(e)}`);
   }
-  const f = (file !== null && typeof file === 'object' ? file : {}) as Partial<Record<keyof RunConfigFile, unknown>>;
-  if (f.format !== RUN_FORMAT || f.run === null || typeof f.run !== 'object' || Array.isArray(f.run)) {
-    throw new GlimpseError(`${where} is not a glimpse run config (format "${String(f.format)}")`);
+  const own = (k: string): unknown => (file !== null && typeof file === 'object' && Object.hasOwn(file, k) ? (file as Record<string, unknown>)[k] : undefined);
+  if (file === null || typeof file !== 'object' || Array.isArray(file) || own('format') !== RUN_FORMAT) {
+    throw new GlimpseError(`${where} is not a glimpse run config (format ${short(own('format'))})`);
   }
-  const run = f.run as Record<string, unknown>;
-  if (f.version === 1) return fromVersion1(run, where);
-  if (f.version !== RUN_VERSION) throw new GlimpseError(`${where} was written by a newer glimpse (run format ${String(f.version)}; this one reads ${RUN_VERSION})`);
-  // Resolving a resolved config gives it back unchanged; it also checks every key and value.
-  return named(where, () => resolveRunConfig(run as RunConfigInput));
+  const version = own('version');
+  if (version === 1) return fromVersion1(own('run'), where);
+  if (version !== RUN_VERSION) {
+    throw new GlimpseError(typeof version === 'number' && Number.isInteger(version) && version > RUN_VERSION
+      ? `${where} was written by a newer glimpse (run format ${version}; this one reads ${RUN_VERSION})`
+      : `${where}: "version" must be ${RUN_VERSION}, got ${short(version)}`);
+  }
+  return checkRunConfig(own('run'), where);
 }
 
 /**
@@ -73,19 +80,73 @@ export function parseRunConfig(text: string, where: string): RunConfig {
  * architecture, and of its data and objective only the keys its task uses are kept (0.1
  * stored every key of every task); the rest is resolved as a new run's would be.
  */
-function fromVersion1(run: Record<string, unknown>, where: string): RunConfig {
-  const task = String(run.task);
-  if (!isTableKey(TASKS, task)) throw new GlimpseError(`${where}: unknown task "${task}"`);
-  const rule = TASKS[task];
-  const keep = (given: unknown, keys: readonly string[]): Record<string, unknown> =>
-    Object.fromEntries(Object.entries((given ?? {}) as Record<string, unknown>).filter(([k]) => keys.includes(k)));
-  return named(where, () => resolveRunConfig({
-    task,
-    data: keep(run.data, Object.keys(DATA_KINDS[rule.data].spec)),
-    objective: keep(run.objective, OBJECTIVE_KEYS[rule.family]),
-    model: { arch: 'rnn', ...(run.model as Record<string, unknown>) },
-    train: run.train as Record<string, unknown>,
-  }));
+function fromVersion1(run: unknown, where: string): RunConfig {
+  return inFile(where, () => {
+    const r = (run !== null && typeof run === 'object' ? run : {}) as Record<string, unknown>;
+    const task = Object.hasOwn(r, 'task') ? String(r.task) : '';
+    if (!isTableKey(TASKS, task)) throw new GlimpseError(`unknown task ${short(r.task)}`);
+    const rule = TASKS[task];
+    const keep = (given: unknown, keys: readonly string[]): Record<string, unknown> =>
+      Object.fromEntries(Object.entries((given ?? {}) as Record<string, unknown>).filter(([k]) => keys.includes(k)));
+    const model = Object.hasOwn(r, 'model') && r.model !== null && typeof r.model === 'object' ? r.model as Record<string, unknown> : {};
+    return resolveRunConfig({
+      task,
+      data: keep(r.data, Object.keys(DATA_KINDS[rule.data].spec)),
+      objective: keep(r.objective, OBJECTIVE_KEYS[rule.family]),
+      model: { arch: 'rnn', ...model },
+      train: keep(r.train, Object.keys(r.train ?? {})),
+    });
+  });
+}
+
+/** A value for a message: JSON, cut to 60 characters. */
+function short(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/**
+ * Reads a vocabulary file's text; errors name the file (`where`).
+ *
+ * @example const src = parseVocab(await file.text(), 'vocab.src.json');
+ */
+export function parseVocab(text: string, where: string): Vocab {
+  return inFile(where, () => Vocab.fromJSON(text));
+}
+
+/** The vocabularies each family's runs have, and the specials their decoders need in them. */
+const FAMILY_VOCABS: { readonly [F in ModelFamily]: { sides: readonly (keyof RunVocabs)[]; specials: readonly [keyof RunVocabs, readonly string[]][] } } = {
+  lm: { sides: ['lm'], specials: [] },
+  seq2seq: { sides: ['src', 'tgt'], specials: [['tgt', [PAD, BOS, EOS]]] },
+};
+
+/**
+ * Throws unless a run has the vocabularies its task needs, and a seq2seq target vocabulary
+ * the decoder's specials; `name` gives each vocabulary's file name for the message.
+ */
+export function checkRunVocabs(config: RunConfig, vocabs: RunVocabs, name: (side: keyof RunVocabs) => string): void {
+  const needs = FAMILY_VOCABS[TASKS[config.task].family];
+  for (const side of needs.sides) if (!vocabs[side]) throw new GlimpseError(`${name(side)} is missing; a ${config.task} run needs it`);
+  for (const [side, specials] of needs.specials) {
+    const missing = specials.filter((t) => !vocabs[side]!.has(t));
+    if (missing.length) throw new GlimpseError(`${name(side)} lacks ${missing.join(', ')}; the decoder of a ${config.task} run needs ${specials.join(', ')}`);
+  }
+}
+
+/**
+ * Builds a run's model from its config and vocabularies, with errors that name the files:
+ * a missing vocabulary, a target vocabulary without the decoder's specials, a model too large
+ * to allocate. `names` are the file names used in messages.
+ */
+export function buildRunModel(config: RunConfig, vocabs: RunVocabs, names: { config: string; vocab: (side: keyof RunVocabs) => string }): TrainedModel {
+  checkRunVocabs(config, vocabs, names.vocab);
+  try {
+    return inFile(names.config, () => buildModel(config, vocabs));
+  } catch (e) {
+    // An allocation failure: the sizes in config.json (or the vocabularies) make a model too large.
+    if (e instanceof RangeError) throw new GlimpseError(`${names.config}: the model it describes is too large to build (${e.message})`);
+    throw e;
+  }
 }
 
 /** A run's files as read from anywhere: config.json and vocab.*.json as text, weights as bytes. */
@@ -112,21 +173,13 @@ export function trainedModelFromFiles(files: RunFileContents): TrainedModel {
   const vocabs: RunVocabs = {};
   for (const side of VOCAB_SIDES) {
     const text = files.vocabs[side];
-    if (text !== undefined) vocabs[side] = named(`${name}/${RUN_FILES.vocab(side)}`, () => Vocab.fromJSON(text));
+    if (text !== undefined) vocabs[side] = parseVocab(text, `${name}/${RUN_FILES.vocab(side)}`);
   }
-  const trained = buildModel(config, vocabs);
-  const weights = decodeSafetensors(files.weights, `${name}/weights`).tensors;
-  named(`${name}/weights`, () => trained.model.loadStateDict(weights));
+  const trained = buildRunModel(config, vocabs, { config: `${name}/${RUN_FILES.config}`, vocab: (side) => `${name}/${RUN_FILES.vocab(side)}` });
+  const where = `${name}/weights`;
+  checkWeightsFit(parseSafetensorsHeader(files.weights, where), trained.model, where);
+  const weights = decodeSafetensors(files.weights, where).tensors;
+  inFile(where, () => trained.model.loadStateDict(weights));
   trained.model.eval();
   return trained;
-}
-
-/** Runs `fn`, prefixing the message of a GlimpseError it throws with the file it was reading. */
-function named<T>(where: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof GlimpseError) throw new GlimpseError(`${where}: ${e.message}`);
-    throw e;
-  }
 }

@@ -1,16 +1,20 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Tensor } from '../core/tensor.js';
-import { Vocab } from '../data/index.js';
-import { decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
-import type { StateDict } from '../nn/index.js';
-import type { OptimizerStateDict } from '../optim/index.js';
+import type { Vocab } from '../data/index.js';
+import { loadSafetensors, readSafetensorsHeader } from '../io/node.js';
+import { encodeSafetensors } from '../io/safetensors.js';
+import type { Module, StateDict } from '../nn/index.js';
 import { GlimpseError } from '../util/errors.js';
-import { writeFileAtomic } from '../util/fs-node.js';
-import type { RunVocabs } from './model.js';
-import { RUN_FILES, VOCAB_SIDES, formatRunConfig, parseRunConfig } from './run-file.js';
+import { readTextChecked, withCheckedFile, writeFileAtomic } from '../util/fs-node.js';
+import { type CheckpointMeta, parseCheckpointMeta } from './checkpoint-meta.js';
+import { parseMetricsLog } from './metrics-log.js';
+import type { RunVocabs, TrainedModel } from './model.js';
+import { RUN_FILES, VOCAB_SIDES, buildRunModel, checkRunVocabs, formatRunConfig, parseRunConfig, parseVocab } from './run-file.js';
 import type { RunConfig } from './run-config.js';
+import { inFile } from './run-config-check.js';
 import type { CheckpointSink, EvalRecord, TrainingSnapshot } from './trainer.js';
+import { checkCheckpointFit, checkWeightsFit } from './weights-check.js';
 
 export { RUN_FILES, RUN_FORMAT, RUN_VERSION } from './run-file.js';
 
@@ -43,7 +47,9 @@ export class RunFolder implements CheckpointSink {
 
   /** An existing run folder; anything else is an error saying what is missing. */
   static open(dir: string): RunFolder {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new GlimpseError(`${dir} is not a run folder: it does not exist`);
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (!st) throw new GlimpseError(`${dir} is not a run folder: it does not exist`);
+    if (!st.isDirectory()) throw new GlimpseError(`${dir} is not a run folder: it is not a folder`);
     if (!existsSync(join(dir, RUN_FILES.config))) {
       throw new GlimpseError(`${dir} is not a run folder: it has no ${RUN_FILES.config} (runs are made by glimpse train)`);
     }
@@ -60,8 +66,10 @@ export class RunFolder implements CheckpointSink {
     return existsSync(this.path(file));
   }
 
+  /** The run's config, checked as flags are (see checkRunConfig); errors name config.json. */
   config(): RunConfig {
-    return parseRunConfig(readFileSync(this.path(RUN_FILES.config), 'utf8'), this.path(RUN_FILES.config));
+    const file = this.path(RUN_FILES.config);
+    return parseRunConfig(readTextChecked(file, 'config'), file);
   }
 
   saveVocabs(vocabs: RunVocabs): void {
@@ -70,13 +78,20 @@ export class RunFolder implements CheckpointSink {
     }
   }
 
+  /** The run's vocabularies, each checked, and those its task needs present. */
   vocabs(): RunVocabs {
     const out: RunVocabs = {};
     for (const side of VOCAB_SIDES) {
       const p = this.path(RUN_FILES.vocab(side));
-      if (existsSync(p)) out[side] = Vocab.fromJSON(readFileSync(p, 'utf8'));
+      if (existsSync(p)) out[side] = parseVocab(readTextChecked(p, 'vocab'), p);
     }
+    checkRunVocabs(this.config(), out, (side) => this.path(RUN_FILES.vocab(side)));
     return out;
+  }
+
+  /** The run's model (fresh weights) from its config and vocabularies; errors name the files. */
+  buildModel(): TrainedModel {
+    return buildRunModel(this.config(), this.vocabs(), { config: this.path(RUN_FILES.config), vocab: (side) => this.path(RUN_FILES.vocab(side)) });
   }
 
   /** Appends one record to metrics.jsonl. */
@@ -84,10 +99,11 @@ export class RunFolder implements CheckpointSink {
     appendFileSync(this.path(RUN_FILES.metrics), `${JSON.stringify(record)}\n`);
   }
 
-  /** The records of metrics.jsonl. */
+  /** The records of metrics.jsonl, each line checked (errors name the file and line). */
   metrics(): Record<string, unknown>[] {
     if (!this.has(RUN_FILES.metrics)) return [];
-    return readFileSync(this.path(RUN_FILES.metrics), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const file = this.path(RUN_FILES.metrics);
+    return parseMetricsLog(readTextChecked(file, 'metrics'), file);
   }
 
   saveBest(model: StateDict, record: EvalRecord): void {
@@ -106,23 +122,55 @@ export class RunFolder implements CheckpointSink {
     writeFileAtomic(this.path(RUN_FILES.last), encodeSafetensors(s.model, { step: String(s.state.step), epoch: String(s.state.epoch) }));
   }
 
-  /** The resumable state, or null when the run has not saved one yet. */
-  snapshot(): TrainingSnapshot | null {
+  /** The checkpoint's trainer state and optimizer JSON, from its header alone (null when there is none). */
+  snapshotMeta(): CheckpointMeta | null {
     if (!this.has(RUN_FILES.checkpoint)) return null;
     const file = this.path(RUN_FILES.checkpoint);
-    const { tensors, metadata } = decodeSafetensors(readFileSync(file), file);
-    if (metadata.format !== 'glimpse-checkpoint') throw new GlimpseError(`${file} is not a glimpse training checkpoint`);
-    const pick = (prefix: string): Record<string, Tensor> =>
-      Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-    const optimizer = { ...(JSON.parse(metadata.optimizer!) as Omit<OptimizerStateDict, 'tensors'>), tensors: pick('optimizer.') };
-    return { state: JSON.parse(metadata.trainer!), model: pick('model.'), optimizer, schedule: JSON.parse(metadata.schedule!), carried: pick('carried.') };
+    return withCheckedFile(file, 'checkpoint', (f) => parseCheckpointMeta(readSafetensorsHeader(f).metadata, file));
+  }
+
+  /**
+   * The resumable state, or null when the run has not saved one yet. With `model`, the
+   * checkpoint's tensors are checked against it before any is read (see checkCheckpointFit).
+   */
+  snapshot(model?: Module): TrainingSnapshot | null {
+    if (!this.has(RUN_FILES.checkpoint)) return null;
+    const file = this.path(RUN_FILES.checkpoint);
+    let meta: CheckpointMeta | undefined;
+    const { tensors } = loadSafetensors(file, {
+      kind: 'checkpoint',
+      check: (header) => {
+        meta = parseCheckpointMeta(header.metadata, file);
+        if (model) checkCheckpointFit(header, model, file);
+      },
+    });
+    const pick = (prefix: string): Record<string, Tensor> => {
+      const out = Object.create(null) as Record<string, Tensor>;
+      for (const [k, v] of Object.entries(tensors)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+      return out;
+    };
+    return { state: meta!.state, model: pick('model.'), optimizer: { ...meta!.optimizer, tensors: pick('optimizer.') }, schedule: meta!.schedule, carried: pick('carried.') };
+  }
+
+  private weightsFile(which: 'best' | 'last'): string {
+    const file = this.path(which === 'best' ? RUN_FILES.best : RUN_FILES.last);
+    if (!existsSync(file)) throw new GlimpseError(`${this.dir} has no ${which} checkpoint yet (${which === 'best' ? RUN_FILES.best : RUN_FILES.last}); train it first`);
+    return file;
   }
 
   /** Weights of `best` (default) or `last`. */
   weights(which: 'best' | 'last' = 'best'): StateDict {
-    const file = this.path(which === 'best' ? RUN_FILES.best : RUN_FILES.last);
-    if (!existsSync(file)) throw new GlimpseError(`${this.dir} has no ${which} checkpoint yet (${which === 'best' ? RUN_FILES.best : RUN_FILES.last}); train it first`);
-    return decodeSafetensors(readFileSync(file), file).tensors;
+    return loadSafetensors(this.weightsFile(which)).tensors;
+  }
+
+  /**
+   * Loads the weights of `best` (default) or `last` into `model`: their names, shapes and
+   * dtypes are checked against it from the header, before any tensor is read.
+   */
+  loadWeights(model: Module, which: 'best' | 'last' = 'best'): void {
+    const file = this.weightsFile(which);
+    const { tensors } = loadSafetensors(file, { check: (header) => checkWeightsFit(header, model, file) });
+    inFile(file, () => model.loadStateDict(tensors));
   }
 }
 
@@ -131,5 +179,7 @@ export function listRuns(runsDir: string): string[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
     .filter((n) => existsSync(join(runsDir, n, RUN_FILES.config)))
-    .sort((a, b) => statSync(join(runsDir, b)).mtimeMs - statSync(join(runsDir, a)).mtimeMs);
+    .map((n) => [n, statSync(join(runsDir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0] as const)
+    .sort((a, b) => b[1] - a[1])
+    .map(([n]) => n);
 }

@@ -1,8 +1,9 @@
 import { noGrad } from '../core/grad.js';
 import { GlimpseError } from '../util/errors.js';
 import { resolveTrainConfig } from './config.js';
-import { type Experiment, type TrainedModel, buildExperiment, buildModel } from './experiment.js';
+import { type Experiment, type TrainedModel, buildExperiment } from './experiment.js';
 import type { RunConfig } from './run-config.js';
+import { inFile } from './run-config-check.js';
 import { RUN_FILES, RunFolder } from './run-folder.js';
 import { type TrainerEvents, type TrainerState, Trainer } from './trainer.js';
 import type { Metrics } from './types.js';
@@ -42,11 +43,13 @@ export function startSession(config: RunConfig, options: { runsDir: string; name
 export function resumeSession(dir: string): Session {
   const run = RunFolder.open(dir);
   const config = run.config();
-  const snapshot = run.snapshot();
-  if (!snapshot) throw new GlimpseError(`${dir} has no checkpoint to resume from yet (${RUN_FILES.checkpoint}); start it again instead`);
-  if (snapshot.state.finished) throw new GlimpseError(`${dir} already finished (${snapshot.state.stopReason}); nothing to resume`);
+  const meta = run.snapshotMeta(); // the header alone: say what is wrong before reading any data
+  if (!meta) throw new GlimpseError(`${dir} has no checkpoint to resume from yet (${RUN_FILES.checkpoint}); start it again instead`);
+  if (meta.state.finished) throw new GlimpseError(`${dir} already finished (${meta.state.stopReason}); nothing to resume`);
   const experiment = buildExperiment(config, run.vocabs());
-  const trainer = new Trainer(experiment.task as never, resolveTrainConfig(config.train), snapshot);
+  const snapshot = run.snapshot(experiment.model)!;
+  const trainConfig = resolveTrainConfig(config.train);
+  const trainer = inFile(run.path(RUN_FILES.checkpoint), () => new Trainer(experiment.task as never, trainConfig, snapshot));
   return { run, experiment, trainer, resumed: true };
 }
 
@@ -88,7 +91,7 @@ export async function trainSession(session: Session, events: TrainerEvents = {})
   };
   if (state.stopReason !== 'interrupted' && run.has(RUN_FILES.best)) {
     const model = experiment.model;
-    model.loadStateDict(run.weights('best'));
+    run.loadWeights(model, 'best');
     model.eval();
     summary.test = noGrad(() => experiment.task.evaluate('test'));
     run.log({ type: 'test', step: state.best?.step ?? state.step, ...summary.test });
@@ -108,8 +111,8 @@ function defaultWeights(run: RunFolder): 'best' | 'last' {
 /** Loads a run's model with its best (or last) weights, in eval mode, without reading its data. */
 export function loadTrainedModel(dir: string, which?: 'best' | 'last'): TrainedModel & { run: RunFolder } {
   const run = RunFolder.open(dir);
-  const trained = buildModel(run.config(), run.vocabs());
-  trained.model.loadStateDict(run.weights(which ?? defaultWeights(run)));
+  const trained = run.buildModel();
+  run.loadWeights(trained.model, which ?? defaultWeights(run));
   trained.model.eval();
   return { ...trained, run };
 }
@@ -118,7 +121,7 @@ export function loadTrainedModel(dir: string, which?: 'best' | 'last'): TrainedM
 export function loadRun(dir: string, which?: 'best' | 'last'): { run: RunFolder; experiment: Experiment } {
   const run = RunFolder.open(dir);
   const experiment = buildExperiment(run.config(), run.vocabs());
-  experiment.model.loadStateDict(run.weights(which ?? defaultWeights(run)));
+  run.loadWeights(experiment.model, which ?? defaultWeights(run));
   experiment.model.eval();
   return { run, experiment };
 }

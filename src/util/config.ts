@@ -1,4 +1,5 @@
 import { GlimpseError } from './errors.js';
+import { oneLine } from './text.js';
 
 /** Bounds of a numeric field. `max` is inclusive unless `maxExclusive`. */
 interface Bounds {
@@ -51,7 +52,12 @@ type AnyField =
   | EnumField<string> | StringField;
 
 function describe(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? `[${v.map(String).join(', ')}]` : typeof v === 'string' ? `"${v}"` : String(v);
+  let s: string;
+  if (v === null || typeof v !== 'object') s = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  else if (Array.isArray(v)) s = `[${v.map((x) => (x !== null && typeof x === 'object' ? (Array.isArray(x) ? '[…]' : '{…}') : String(x))).join(', ')}]`;
+  else s = 'an object';
+  // A value from a file can be huge; a message stays one short line.
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 function checkNumber(component: string, key: string, v: unknown, spec: Bounds, int: boolean): number {
@@ -91,6 +97,30 @@ function checkField(component: string, key: string, spec: AnyField, v: unknown):
   }
 }
 
+function checkKnownKeys(component: string, given: object, spec: object): void {
+  for (const key of Object.keys(given)) {
+    // Own keys only: "constructor", "toString" or "__proto__" are unknown keys like any other.
+    if (!Object.hasOwn(spec, key)) {
+      throw new GlimpseError(`${component}: unknown config key ${oneLine(JSON.stringify(key), 60)} (known keys: ${Object.keys(spec).join(', ')})`);
+    }
+  }
+}
+
+/**
+ * Checks the keys `given` has against `spec` without requiring the others or filling in
+ * defaults: a partial config (a `--config` file that flags complete) is checked as far as it goes.
+ *
+ * @example checkPartialConfig('train', { lr: 0.01 }, TRAIN_SPEC); // ok
+ */
+export function checkPartialConfig<C>(component: string, given: unknown, spec: ConfigSpec<C>): void {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+    throw new GlimpseError(`${component}: config must be an object, got ${describe(given)}`);
+  }
+  checkKnownKeys(component, given, spec);
+  const fields = spec as Record<string, AnyField>;
+  for (const [key, v] of Object.entries(given)) if (v !== undefined) checkField(component, key, fields[key]!, v);
+}
+
 /**
  * Checks a config object against `spec` and fills in defaults: unknown keys (own keys only, so
  * `constructor` or `__proto__` are unknown like any other), missing required keys and wrong
@@ -105,15 +135,12 @@ export function resolveConfig<C>(component: string, given: unknown, spec: Config
     throw new GlimpseError(`${component}: config must be an object, got ${describe(given)}`);
   }
   const fields = Object.entries(spec) as [string, AnyField][];
-  const known = fields.map(([k]) => k);
-  for (const key of Object.keys(given)) {
-    if (!Object.hasOwn(spec, key)) throw new GlimpseError(`${component}: unknown config key "${key}" (known keys: ${known.join(', ')})`);
-  }
+  checkKnownKeys(component, given, spec);
   const out: Record<string, unknown> = {};
   for (const [key, field] of fields) {
     const v = Object.hasOwn(given, key) ? (given as Record<string, unknown>)[key] : undefined;
     if (v === undefined) {
-      if (!('default' in field)) throw new GlimpseError(`${component}: config.${key} is required`);
+      if (!Object.hasOwn(field, 'default')) throw new GlimpseError(`${component}: config.${key} is required`);
       out[key] = Array.isArray(field.default) ? [...(field.default as readonly number[])] : field.default;
     } else {
       out[key] = checkField(component, key, field, v);

@@ -28,7 +28,10 @@ describe('glimpse bleu', () => {
   it('fails with one clear line on bad input', () => {
     const missing = glimpse(['bleu', '--ref', join(dir, 'nope.txt'), '--hyp', hyp]);
     expect(missing.code).not.toBe(0);
-    expect(missing.stderr.trim()).toBe(`glimpse bleu: cannot read the reference file ${join(dir, 'nope.txt')}: no such file`);
+    expect(missing.stderr.trim()).toBe(`glimpse bleu: reference file ${join(dir, 'nope.txt')} does not exist`);
+    const empty = glimpse(['bleu', '--ref', ref], { input: '' });
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr.trim()).toBe('glimpse bleu: standard input is empty; expected one hypothesis per reference line (or pass --hyp FILE)');
     const short = glimpse(['bleu', '--ref', ref], { input: 'only one line\n' });
     expect(short.code).not.toBe(0);
     expect(short.stderr.trim().split('\n')).toHaveLength(1);

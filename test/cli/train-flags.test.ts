@@ -90,7 +90,7 @@ describe('glimpse train flags', () => {
     for (const key of ['constructor', 'toString']) {
       writeFileSync(file, `{"task": "copy", "${key}": 1}`);
       const bad = glimpse(['train', '--config', file, '--runs', runs]);
-      expect(oneLine(bad.stderr)).toEqual([`glimpse train: ${file}: unknown key "${key}" (known keys: task, modelName, arch, attention, data, objective, model, train)`]);
+      expect(oneLine(bad.stderr)).toEqual([`glimpse train: ${file}: unknown key "${key}" in the run config (known keys: task, modelName, arch, attention, data, objective, model, train)`]);
     }
   });
 

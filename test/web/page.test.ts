@@ -171,7 +171,7 @@ describe.skipIf(skipReason !== null)(`the web page in Chromium${skipReason ? ` (
     await page.setInputFiles('#pick-files', [tiny('config.json'), tiny('vocab.src.json'), tiny('vocab.tgt.json')]);
     await expect.poll(() => page.textContent('#explore-status')).toBe('Could not load the chosen files: no weights: expected best.safetensors (or last.safetensors) beside config.json');
     await page.setInputFiles('#pick-files', [tiny('config.json'), tiny('vocab.src.json'), tiny('best.safetensors')]);
-    await expect.poll(() => page.textContent('#explore-status')).toMatch(/needs its vocabularies \(vocab\.src\.json, vocab\.tgt\.json\)/);
+    await expect.poll(() => page.textContent('#explore-status')).toMatch(/vocab\.tgt\.json is missing; a reverse run needs it$/);
     await page.setInputFiles('#pick-folder', runs); // the parent of both runs: the page offers a choice
     await expect.poll(() => page.locator('#run-select option').allTextContents(), { timeout: 10_000 }).toEqual(['runs/lm', 'runs/tiny']);
     await page.selectOption('#run-select', { label: 'runs/tiny' });

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { GlimpseError, metrics } from '../../index.js';
+import { READ_LIMITS, readTextChecked } from '../../node.js';
 import { runAction } from '../errors.js';
 import { int, oneOf } from '../parse.js';
 import { readStdin } from '../stdin.js';
@@ -16,15 +16,9 @@ interface BleuFlags {
   scoreOnly: boolean;
 }
 
+/** A reference or hypothesis file as sacreBLEU opens it (strict UTF-8, a BOM kept), through the checked reader. */
 function readFileText(path: string, what: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new GlimpseError(`cannot read the ${what} file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`);
-  }
-  return metrics.decodeUtf8(bytes, path);
+  return readTextChecked(path, 'text', { label: `${what} file`, keepBom: true });
 }
 
 export function registerBleu(program: Command): void {
@@ -46,10 +40,12 @@ export function registerBleu(program: Command): void {
         if (flags.hyp) hypLines = metrics.readSacrebleuLines(readFileText(flags.hyp, 'hypothesis'), 'file');
         else {
           if (process.stdin.isTTY) throw new GlimpseError('no hypotheses: pass --hyp FILE or pipe them on standard input');
-          hypLines = metrics.readSacrebleuLines(metrics.decodeUtf8(await readStdin(), 'standard input'), 'stdin');
+          const bytes = await readStdin(READ_LIMITS.text.maxBytes);
+          if (bytes.length === 0) throw new GlimpseError('standard input is empty; expected one hypothesis per reference line (or pass --hyp FILE)');
+          hypLines = metrics.readSacrebleuLines(metrics.decodeUtf8(bytes, 'standard input'), 'stdin');
         }
         const result = metrics.bleuCommand({
-          refLines, refName: flags.ref, hypLines, hypName: flags.hyp ?? 'stdin', hypFromStdin: !flags.hyp,
+          refLines, refName: flags.ref, hypLines, hypName: flags.hyp ?? 'standard input', hypFromStdin: !flags.hyp,
           metric: flags.metric, tokenize: flags.tokenize, lowercase: flags.lowercase, format: flags.format,
           width: flags.width, scoreOnly: flags.scoreOnly,
         });

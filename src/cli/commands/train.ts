@@ -37,7 +37,7 @@ function runConfigFrom(flags: TrainFlags, given: ReadonlyMap<string, unknown>): 
     ...(flags.attention !== undefined ? { attention: flags.attention } : {}),
   };
   // Resolve once without the flags to learn the task, model, optimizer and schedule they refer to.
-  const first = asUsage(!flags.config, () => train.resolveRunConfig(input));
+  const first = asUsage(!flags.config, () => (flags.config ? inFile(flags.config, () => train.resolveRunConfig(input)) : train.resolveRunConfig(input)));
   const ctx = flagContext(first, given);
   const keysOf = (section: 'data' | 'model' | 'train' | 'objective'): readonly string[] => ({
     data: Object.keys(train.DATA_KINDS[ctx.task.data].spec),
@@ -46,6 +46,16 @@ function runConfigFrom(flags: TrainFlags, given: ReadonlyMap<string, unknown>): 
     objective: train.OBJECTIVE_KEYS[ctx.task.family],
   })[section];
   return asUsage(!flags.config, () => train.resolveRunConfig(applyConfigFlags(input, given, ctx, keysOf)));
+}
+
+/** Runs `fn`; a GlimpseError it throws names the file first. */
+function inFile<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof GlimpseError && !e.message.startsWith(file)) throw new GlimpseError(`${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** Errors of a config made only of flags are usage errors (exit 2); a config file's are errors in that file. */

@@ -29,6 +29,7 @@ function checkText(text: string, name: string, expected: string): void {
 
 /** A line shortened and with control characters shown as '?', for an error message. */
 function shown(line: string, max: number): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what we replace
   const clean = line.replace(/[\u0000-\u001f\u007f]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

@@ -4,8 +4,9 @@
  * averaging (not ε-smoothing).
  */
 import { check } from '../../util/errors.js';
-import { pySplit } from '../../util/pystring.js';
+import { PY_WHITESPACE_CLASS, pySplit } from '../../util/pystring.js';
 import { referenceStreams, SACREBLEU_VERSION } from './bleu.js';
+import { IntMultiset } from './ngram-counts.js';
 
 /** Options of {@link chrF}; the defaults are sacreBLEU's. */
 export interface ChrfOptions {
@@ -35,27 +36,97 @@ export interface ChrfScore {
 
 const PUNCTS = new Set(Array.from('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'));
 
-function charNgrams(line: string, maxOrder: number, whitespace: boolean): Map<string, number>[] {
-  const chars = Array.from(whitespace ? line : pySplit(line).join(''));
-  const out: Map<string, number>[] = [];
-  for (let n = 1; n <= maxOrder; n++) {
-    const m = new Map<string, number>();
-    for (let i = 0; i + n <= chars.length; i++) {
-      const g = chars.slice(i, i + n).join('');
-      m.set(g, (m.get(g) ?? 0) + 1);
-    }
-    out.push(m);
+const PY_WHITESPACE = new RegExp(`[${PY_WHITESPACE_CLASS}]+`, 'gu');
+
+/** The code points chrF reads from a line: all of them, or (the default) those that are not whitespace. */
+function codePoints(line: string, whitespace: boolean): number[] {
+  const s = whitespace ? line : line.replace(PY_WHITESPACE, '');
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.codePointAt(i)!;
+    out.push(c);
+    if (c > 0xffff) i++;
   }
   return out;
 }
 
-function wordNgrams(words: readonly string[], n: number): Map<string, number> {
-  const m = new Map<string, number>();
-  for (let i = 0; i + n <= words.length; i++) {
-    const g = words.slice(i, i + n).join(' ');
-    m.set(g, (m.get(g) ?? 0) + 1);
+/** The reference's n-grams of one order (reused: counting allocates nothing per line). */
+const REF_NGRAMS = new IntMultiset();
+
+/**
+ * [hyp, ref, match] for character orders 1…maxOrder of one hypothesis–reference pair, pushed
+ * onto `out`. match = Σ_g min(count_hyp(g), count_ref(g)), counted by taking each hypothesis
+ * n-gram from the reference's multiset. N-grams are numbers, not
+ * strings: each distinct character of the pair gets a digit 0…K−1 and an n-gram is its digits
+ * in base K, exact while K^n ≤ 2^53 (else the pair takes the string path). The counts equal
+ * those of string n-grams, so the score is sacreBLEU's to the last bit.
+ */
+function charStats(hyp: readonly number[], ref: readonly number[], maxOrder: number, out: number[]): void {
+  const digits = new Map<number, number>();
+  const toDigits = (cps: readonly number[]): Float64Array => {
+    const d = new Float64Array(cps.length);
+    for (let i = 0; i < cps.length; i++) {
+      let v = digits.get(cps[i]!);
+      if (v === undefined) digits.set(cps[i]!, (v = digits.size));
+      d[i] = v;
+    }
+    return d;
+  };
+  const hd = toDigits(hyp);
+  const rd = toDigits(ref);
+  const base = Math.max(digits.size, 1);
+  if (base ** maxOrder > Number.MAX_SAFE_INTEGER) {
+    charStatsByString(hyp, ref, maxOrder, out);
+    return;
   }
-  return m;
+  const h = hd.slice();
+  const r = rd.slice();
+  for (let n = 1; n <= maxOrder; n++) {
+    const hn = Math.max(0, hd.length - n + 1);
+    const rn = Math.max(0, rd.length - n + 1);
+    if (n > 1) {
+      // n-gram i = (n−1)-gram i · K + the digit of character i+n−1 (in place: i only reads i)
+      for (let i = 0; i < hn; i++) h[i] = h[i]! * base + hd[i + n - 1]!;
+      for (let i = 0; i < rn; i++) r[i] = r[i]! * base + rd[i + n - 1]!;
+    }
+    REF_NGRAMS.clear(rn);
+    for (let i = 0; i < rn; i++) REF_NGRAMS.add(r[i]!);
+    let match = 0;
+    for (let i = 0; i < hn; i++) if (REF_NGRAMS.take(h[i]!)) match++;
+    out.push(rn > 0 ? hn : 0, rn, match);
+  }
+}
+
+/** [hyp, ref, match] of two lists of n-grams; hypothesis n-grams count only where the reference has some. */
+function matchCounts<K>(hyp: readonly K[], ref: readonly K[]): [number, number, number] {
+  const left = new Map<K, number>();
+  for (const k of ref) left.set(k, (left.get(k) ?? 0) + 1);
+  let match = 0;
+  for (const k of hyp) {
+    const c = left.get(k);
+    if (c) {
+      match++;
+      left.set(k, c - 1);
+    }
+  }
+  return [ref.length > 0 ? hyp.length : 0, ref.length, match];
+}
+
+/** The same statistics with string n-grams (a pair with too many distinct characters for numbers). */
+function charStatsByString(hyp: readonly number[], ref: readonly number[], maxOrder: number, out: number[]): void {
+  const grams = (cps: readonly number[], n: number): string[] => {
+    const chars = cps.map((c) => String.fromCodePoint(c));
+    const g: string[] = [];
+    for (let i = 0; i + n <= chars.length; i++) g.push(chars.slice(i, i + n).join(''));
+    return g;
+  };
+  for (let n = 1; n <= maxOrder; n++) out.push(...matchCounts(grams(hyp, n), grams(ref, n)));
+}
+
+function wordNgrams(words: readonly string[], n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + n <= words.length; i++) out.push(words.slice(i, i + n).join(' '));
+  return out;
 }
 
 /** chrF++'s word split: punctuation is cut off one end of a word longer than one character. */
@@ -71,27 +142,16 @@ function removePunctuation(sent: string): string[] {
   return out;
 }
 
-function allNgrams(sent: string, o: Required<Omit<ChrfOptions, 'version'>>): Map<string, number>[] {
-  const grams = charNgrams(sent, o.charOrder, o.whitespace);
+/** The statistics of one pair: character orders, then word orders (chrF++), [hyp, ref, match] each. */
+function pairStats(hyp: string, ref: string, hypChars: readonly number[], o: Required<Omit<ChrfOptions, 'version'>>): number[] {
+  const stats: number[] = [];
+  if (o.charOrder > 0) charStats(hypChars, codePoints(ref, o.whitespace), o.charOrder, stats);
   if (o.wordOrder > 0) {
-    const words = removePunctuation(sent);
-    for (let n = 1; n <= o.wordOrder; n++) grams.push(wordNgrams(words, n));
+    const hw = removePunctuation(hyp);
+    const rw = removePunctuation(ref);
+    for (let n = 1; n <= o.wordOrder; n++) stats.push(...matchCounts(wordNgrams(hw, n), wordNgrams(rw, n)));
   }
-  return grams;
-}
-
-/** [hyp, ref, match] for one order; hypothesis n-grams do not count where the reference has none. */
-function matchStats(hyp: Map<string, number>, ref: Map<string, number>): [number, number, number] {
-  let match = 0;
-  let hypCount = 0;
-  for (const [g, c] of hyp) {
-    hypCount += c;
-    const r = ref.get(g);
-    if (r !== undefined) match += Math.min(c, r);
-  }
-  let refCount = 0;
-  for (const c of ref.values()) refCount += c;
-  return [ref.size > 0 ? hypCount : 0, refCount, match];
+  return stats;
 }
 
 /** sacreBLEU's `_compute_f_score`: the F_β score (0–100) of summed statistics. */
@@ -166,13 +226,12 @@ export function chrF(hyps: readonly string[], refs: readonly string[] | readonly
   const prep = (s: string): string => (o.lowercase ? s.toLowerCase() : s);
   const sums = new Array<number>(3 * order).fill(0);
   for (let i = 0; i < hyps.length; i++) {
-    const hypGrams = allNgrams(prep(hyps[i]!), o);
+    const hyp = prep(hyps[i]!);
+    const hypChars = codePoints(hyp, o.whitespace);
     let best: number[] = [];
     let bestF = -1;
     for (const stream of streams) {
-      const refGrams = allNgrams(prep(stream[i]!), o);
-      const stats: number[] = [];
-      for (let n = 0; n < order; n++) stats.push(...matchStats(hypGrams[n]!, refGrams[n]!));
+      const stats = pairStats(hyp, prep(stream[i]!), hypChars, o);
       const f = fScore(stats, order, o.beta, o.epsSmoothing);
       if (f > bestF) {
         bestF = f;
