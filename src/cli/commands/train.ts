@@ -119,9 +119,10 @@ Presets (PROTOCOL.md workloads; any flag overrides them):
              6 epochs, lr halved after an epoch without improvement; data tinyshakespeare
   translate  W2: bi-GRU 256 encoder, GRU 512 decoder, Bahdanau attention 512, dropout 0.3,
              batch 128, Adam 1e-3, clip 1, 10 epochs; data multi30k (en → de)
-  reverse    W3: bi-GRU 64 encoder, GRU 128 decoder, Luong general attention with input
-  copy, sort feeding, embeddings 64, batch 64, Adam 1e-3, clip 1, at most 20 epochs,
-  dates      evaluation every 100 steps, lr halved after two evaluations without a new best,
+  reverse, copy, sort, dates
+             W3: bi-GRU 64 encoder, GRU 128 decoder, Luong general attention with input
+             feeding, embeddings 64, batch 64, Adam 1e-3, clip 1, at most 20 epochs,
+             evaluation every 100 steps, lr halved after two evaluations without a new best,
              stop at 99.5 % validation exact match; data generated in-process
 
 Examples:
