@@ -77,6 +77,7 @@ function flagContext(config: train.RunConfig, given: ReadonlyMap<string, unknown
   return {
     taskName: config.task,
     task,
+    archName: config.model.arch,
     modelKeys: arch.keys,
     attention: attentionName === null ? null : ruleOf(models.ATTENTION, attentionName, 'attention'),
     attentionName,
