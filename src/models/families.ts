@@ -42,6 +42,11 @@ export interface Seq2SeqLike<S = unknown> extends Module {
   readonly tgtVocabSize: number;
   /** Whether decoding reports attention over the source. */
   readonly attends: boolean;
+  /**
+   * The longest source, and the most decoder inputs (`<bos> y…`), it reads, with the config key
+   * that sets it (absent: no limit): a Transformer's position table.
+   */
+  readonly maxLength?: { readonly length: number; readonly key: string };
   /** Mean cross-entropy over the real target tokens, and how many there are. */
   loss(batch: SourceBatch, tgtIn: Tensor, tgtOut: Tensor, options?: { teacherForcing?: number; labelSmoothing?: number }): { loss: Tensor; tokens: number };
   /** Teacher-forced logits [B, T, V] and the attention [B, T, S] (null without). */

@@ -161,6 +161,11 @@ export class TransformerSeq2Seq extends Module {
     return this.config.tgtVocabSize;
   }
 
+  /** Positions beyond the table (learned or sinusoidal) cannot be read. */
+  get maxLength(): { length: number; key: string } {
+    return { length: this.config.maxLen, key: 'maxLen' };
+  }
+
   /** Decoding reports the last layer's cross-attention (averaged over heads). */
   get attends(): boolean {
     return true;
