@@ -23,7 +23,7 @@ const PRESETS: { readonly [A in Seq2SeqArch]: (s: Generated, choice: ModelChoice
   },
   // A small Transformer with Vaswani et al.'s recipe (Adam β₂ 0.98, warm-up then 1/√step, label
   // smoothing 0.1), sized for 2 CPU cores: it passes 99 % test exact match on reverse within a
-  // few minutes (docs/transformer.md has the measured run).
+  // few minutes (README, "Transformers", has the measured run).
   transformer: (s, choice) => ({
     data: { batchSize: 64, minLen: s.letters ? 5 : 1, maxLen: 20 },
     model: {
