@@ -5,7 +5,7 @@
  * why, instead of being ignored.
  */
 import { type Command, Option } from 'commander';
-import { models, optim, train } from '../index.js';
+import { models, nn, optim, train } from '../index.js';
 import { UsageError } from './errors.js';
 import { float, int, oneOf, pair } from './parse.js';
 
@@ -15,7 +15,8 @@ type Section = 'data' | 'model' | 'train' | 'objective';
 export interface FlagContext {
   taskName: string;
   task: train.TaskRule;
-  /** The model config's keys (those of the chosen architecture). */
+  /** The chosen architecture (a row of the family's table) and its config's keys. */
+  archName: string;
   modelKeys: readonly string[];
   /** The chosen attention kind's rule, for seq2seq RNNs. */
   attention: models.AttentionRule | null;
@@ -31,8 +32,8 @@ interface ConfigFlag {
   readonly flags: string;
   readonly help: string;
   readonly parse?: (value: string) => unknown;
-  /** The section and key it sets, for this context (the key may depend on the model family). */
-  target(ctx: FlagContext): { section: Section; key: string };
+  /** The section and key(s) it sets, for this context (the keys may depend on the model family and architecture). */
+  target(ctx: FlagContext): { section: Section; key: string | readonly string[] };
   /** Why it means nothing in this context, or null when it applies. */
   applies?(ctx: FlagContext): string | null;
 }
@@ -43,6 +44,15 @@ const objective = (key: string) => () => ({ section: 'objective' as const, key }
 /** A model key, or per family. */
 const model = (key: string | { lm: string; seq2seq: string }) => (ctx: FlagContext) => ({
   section: 'model' as const, key: typeof key === 'string' ? key : key[ctx.task.family],
+});
+
+/**
+ * The first of several model keys the architecture has (RNNs and Transformers name the same
+ * idea differently: `heads` / `nhead`); the first when it has none, for the refusal to name.
+ */
+const modelKeyOf = (...keys: readonly (string | readonly string[])[]) => (ctx: FlagContext) => ({
+  section: 'model' as const,
+  key: keys.find((k) => (typeof k === 'string' ? [k] : k).every((x) => ctx.modelKeys.includes(x))) ?? keys[0]!,
 });
 
 /** Applies only when the optimizer reads this hyper-parameter. */
@@ -71,15 +81,33 @@ export const CONFIG_FLAGS = {
   embedding: { flags: '--embedding <n>', help: 'embedding size', parse: int(1, models.MAX_LAYER_SIZE), target: model('embeddingSize') },
   hidden: { flags: '--hidden <n>', help: 'hidden size: lm LSTM/GRU, seq2seq decoder', parse: int(1, models.MAX_LAYER_SIZE), target: model({ lm: 'hiddenSize', seq2seq: 'decoderHidden' }) },
   encoderHidden: { flags: '--encoder-hidden <n>', help: 'seq2seq encoder hidden size per direction', parse: int(1, models.MAX_LAYER_SIZE), target: model('encoderHidden') },
-  layers: { flags: '--layers <n>', help: 'recurrent layers: lm layers, seq2seq encoder layers', parse: int(1, models.MAX_LAYERS), target: model({ lm: 'numLayers', seq2seq: 'encoderLayers' }) },
+  layers: {
+    flags: '--layers <n>', help: 'layers: lm layers, RNN seq2seq encoder layers, Transformer encoder and decoder layers', parse: int(1, models.MAX_LAYERS),
+    target: modelKeyOf('numLayers', 'encoderLayers', ['numEncoderLayers', 'numDecoderLayers']),
+  },
   cell: { flags: '--cell <kind>', help: `seq2seq recurrent cell: ${models.RECURRENT_KIND_NAMES.join(', ')}`, parse: oneOf(models.RECURRENT_KIND_NAMES), target: model('cell') },
-  heads: { flags: '--heads <n>', help: 'heads of multi-head attention', parse: int(1, models.MAX_HEADS), target: model('heads'), applies: attentionOption('heads') },
+  heads: { flags: '--heads <n>', help: 'heads of multi-head attention (Transformer: nhead, dividing --d-model)', parse: int(1, models.MAX_HEADS), target: modelKeyOf('heads', 'nhead'), applies: attentionOption('heads') },
   attentionSize: { flags: '--attention-size <n>', help: 'hidden size of the additive / concat scorer', parse: int(1, models.MAX_LAYER_SIZE), target: model('attentionSize'), applies: attentionOption('attentionSize') },
   inputFeeding: {
     flags: '--input-feeding', help: 'Luong input feeding (the preset for Luong attention in synthetic tasks)', target: model('inputFeeding'),
     applies: (ctx: FlagContext) => (!ctx.attention || ctx.attention.flow === 'after-cell' ? null : `applies to Luong-style attention (queried after the cell), not ${ctx.attentionName}`),
   },
-  tieWeights: { flags: '--tie-weights', help: 'tie the output layer to the embedding', target: model('tieWeights') },
+  tieWeights: { flags: '--tie-weights', help: 'tie the output layer (Transformer: the generator) to the (target) embedding', target: model('tieWeights') },
+  dModel: { flags: '--d-model <n>', help: 'Transformer: model width d_model (embeddings, attention, residual stream)', parse: int(1, models.MAX_LAYER_SIZE), target: model('dModel') },
+  encoderLayers: { flags: '--encoder-layers <n>', help: 'Transformer seq2seq: encoder layers', parse: int(1, models.MAX_LAYERS), target: model('numEncoderLayers') },
+  decoderLayers: { flags: '--decoder-layers <n>', help: 'Transformer seq2seq: decoder layers', parse: int(1, models.MAX_LAYERS), target: model('numDecoderLayers') },
+  feedforward: { flags: '--feedforward <n>', help: 'Transformer: feed-forward size dim_feedforward', parse: int(1, models.MAX_LAYER_SIZE), target: model('dimFeedforward') },
+  norm: {
+    flags: '--norm <pre|post>', help: 'Transformer: LayerNorm before each sub-layer (pre, GPT-2) or after the residual add (post, Vaswani et al.)',
+    parse: (v: string) => oneOf(['pre', 'post'] as const)(v) === 'pre', target: model('normFirst'),
+  },
+  activation: { flags: '--activation <name>', help: `Transformer feed-forward activation: ${nn.TRANSFORMER_ACTIVATIONS.join(', ')}`, parse: oneOf(nn.TRANSFORMER_ACTIVATIONS), target: model('activation') },
+  positional: { flags: '--positional <kind>', help: `Transformer seq2seq positions: ${models.POSITIONAL_KINDS.join(', ')}`, parse: oneOf(models.POSITIONAL_KINDS), target: model('positional') },
+  positions: {
+    flags: '--positions <n>', help: 'Transformer: size of the position table (seq2seq: longest source or target; lm: context, at least --bptt)',
+    parse: int(1, 1_000_000), target: model({ lm: 'contextSize', seq2seq: 'maxLen' }),
+  },
+  shareEmbeddings: { flags: '--share-embeddings', help: 'Transformer seq2seq: one embedding for source and target (equal vocabularies)', target: model('shareEmbeddings') },
   epochs: { flags: '--epochs <n>', help: 'passes over the training data', parse: int(1, 1_000_000), target: trainKey('epochs') },
   maxSteps: { flags: '--max-steps <n>', help: 'stop after n steps in total (0: no limit)', parse: int(0, train.MAX_STEPS), target: trainKey('maxSteps') },
   stepsPerEpoch: { flags: '--steps-per-epoch <n>', help: 'use only the first n batches of each epoch', parse: int(0, train.MAX_STEPS), target: trainKey('stepsPerEpoch') },
@@ -139,12 +167,15 @@ export function applyConfigFlags(
   for (const [name, f] of Object.entries(FLAGS) as [ConfigFlagName, ConfigFlag][]) {
     if (!given.has(name)) continue;
     const { section, key } = f.target(ctx);
-    if (!keysOf(section).includes(key)) {
-      throw new UsageError(`${flagName(f)} does not apply to task ${ctx.taskName} (its ${section} config has no ${key})`);
+    const keys = typeof key === 'string' ? [key] : key;
+    const missing = keys.find((k) => !keysOf(section).includes(k));
+    if (missing !== undefined) {
+      const whose = section === 'model' ? `its ${ctx.archName} model config` : `its ${section} config`;
+      throw new UsageError(`${flagName(f)} does not apply to task ${ctx.taskName} (${whose} has no ${missing})`);
     }
     const why = f.applies?.(ctx) ?? null;
     if (why) throw new UsageError(`${flagName(f)} ${why}`);
-    sections[section][key] = given.get(name);
+    for (const k of keys) sections[section][k] = given.get(name);
   }
   return { ...input, ...sections };
 }

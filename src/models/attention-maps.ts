@@ -24,3 +24,27 @@ export function layerHeadRows(perLayer: readonly Tensor[]): number[][][][] {
     return Array.from({ length: nh }, (_, h) => Array.from(weights.data.subarray((i * nh + h) * K, (i * nh + h + 1) * K)));
   }));
 }
+
+/**
+ * One kind of attention of a model over one example, every layer and head, as plain arrays
+ * for pictures: `weights[l][h][i][j]` is how much query position i attends to key position j
+ * in layer l, head h. `rows` / `cols` say which token sequence labels the queries / keys.
+ */
+export interface AttentionMapGroup {
+  /** e.g. "encoder self-attention", "decoder self-attention", "cross-attention". */
+  name: string;
+  rows: 'source' | 'target';
+  cols: 'source' | 'target';
+  weights: number[][][][];
+}
+
+/** One [1, nh, Tq, Tk] tensor per layer → weights[l][h][i][j] of batch row 0. */
+export function layerHeadMatrices(perLayer: readonly Tensor[]): number[][][][] {
+  return perLayer.map((w) => {
+    const [, nh, Tq, Tk] = w.shape as [number, number, number, number];
+    return Array.from({ length: nh }, (_, h) => Array.from({ length: Tq }, (_, i) => {
+      const o = (h * Tq + i) * Tk;
+      return Array.from(w.data.subarray(o, o + Tk), Number);
+    }));
+  });
+}

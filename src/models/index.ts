@@ -29,6 +29,7 @@ export {
   type LanguageModelLike, type Seq2SeqLike,
 } from './families.js';
 export type { StepModel, StepOutput, StepAttentionMaps } from './step.js';
+export type { AttentionMapGroup } from './attention-maps.js';
 export { MAX_LAYER_SIZE, MAX_LAYERS, MAX_VOCAB, MAX_HEADS } from './limits.js';
 export {
   TransformerSeq2Seq, TRANSFORMER_SEQ2SEQ_SPEC, POSITIONAL_KINDS,

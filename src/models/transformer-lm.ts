@@ -5,13 +5,13 @@ import { MAX_HEADS, MAX_LAYERS, MAX_LAYER_SIZE, MAX_VOCAB } from './limits.js';
 import type { StepModel } from './step.js';
 import {
   Dropout, Embedding, type InitOptions, type KeyValue, LayerNorm, LearnedPositionalEmbedding, Linear, Module,
-  TRANSFORMER_ACTIVATIONS, TransformerEncoder, type TransformerActivation, selectRows,
+  type RecurrentState, TRANSFORMER_ACTIVATIONS, TransformerEncoder, type TransformerActivation, selectRows,
 } from '../nn/index.js';
 import { uniform } from '../nn/init.js';
 import { crossEntropy, indexSelect, logSoftmax, mean, ne, reshape, transpose } from '../ops/index.js';
 import { type ConfigSpec, resolveConfig } from '../util/config.js';
 import { GlimpseError } from '../util/errors.js';
-import { headAverageRows, layerHeadRows } from './attention-maps.js';
+import { type AttentionMapGroup, headAverageRows, layerHeadMatrices, layerHeadRows } from './attention-maps.js';
 
 /**
  * A decoder-only Transformer language model, PROTOCOL W1's `transformer`
@@ -65,6 +65,8 @@ export const TRANSFORMER_LM_SPEC: ConfigSpec<TransformerLanguageModelConfig> = {
 export interface TransformerLanguageModelOutput {
   /** [T, B, V] next-token logits. */
   logits: Tensor;
+  /** Always null: nothing is carried to the next window. */
+  state: null;
   /** [B, T, T] the last layer's causal self-attention averaged over heads. */
   attention: Tensor;
   /** Per layer: [B, nh, T, T]. */
@@ -118,6 +120,20 @@ export class TransformerLanguageModel extends Module {
     this.decoder.bias!.data.fill(0);
   }
 
+  get vocabSize(): number {
+    return this.config.vocabSize;
+  }
+
+  /** Windows longer than the learned position table cannot be read. */
+  get maxWindow(): { length: number; key: string } {
+    return { length: this.config.contextSize, key: 'contextSize' };
+  }
+
+  /** Generation reports the last layer's self-attention over the context (averaged over heads). */
+  get attends(): boolean {
+    return true;
+  }
+
   /** Token embeddings plus positions offset…, dropped out: ids [B, L] → [B, L, E]. */
   private embed(ids: Tensor, offset: number): Tensor {
     const L = ids.shape[1]!;
@@ -135,14 +151,15 @@ export class TransformerLanguageModel extends Module {
 
   /**
    * @param ids int32 [T, B] (time-major, as W1's BPTT windows), T ≤ contextSize
+   * @param _state ignored: each window is read on its own (W1 carries no state across windows)
    */
-  forward(ids: Tensor): TransformerLanguageModelOutput {
+  forward(ids: Tensor, _state: RecurrentState | null = null): TransformerLanguageModelOutput {
     if (ids.ndim !== 2 || ids.dtype !== 'int32') {
       throw new GlimpseError(`TransformerLanguageModel: ids must be int32 [T, B], got ${ids.dtype} [${ids.shape.join(', ')}]`);
     }
     const x = this.embed(transpose(ids, 0, 1), 0); // [B, T, E]
     const { output, weights } = this.blocks.forwardBatchFirst(x, { isCausal: true });
-    return { logits: transpose(this.head(output), 0, 1), attention: mean(weights[weights.length - 1]!, 1), weights };
+    return { logits: transpose(this.head(output), 0, 1), state: null, attention: mean(weights[weights.length - 1]!, 1), weights };
   }
 
   /**
@@ -163,6 +180,19 @@ export class TransformerLanguageModel extends Module {
     if (rows.length === 0) throw new GlimpseError('TransformerLanguageModel.loss: every target is ignoreIndex');
     const idx = tensor(Int32Array.from(rows));
     return { loss: crossEntropy(indexSelect(flat, 0, idx), indexSelect(y, 0, idx), smoothing), tokens: rows.length };
+  }
+
+  /**
+   * Every layer's and head's causal self-attention over one text (eval mode, no grad): ids are
+   * its last contextSize tokens at most; row i attends to positions 0…i.
+   */
+  attentionMaps(ids: readonly number[]): AttentionMapGroup[] {
+    const window = ids.slice(-this.config.contextSize);
+    if (window.length === 0) throw new GlimpseError('TransformerLanguageModel.attentionMaps: no tokens');
+    return noGrad(() => {
+      const { weights } = this.forward(tensor(Int32Array.from(window), { shape: [window.length, 1] }));
+      return [{ name: 'self-attention', rows: 'target', cols: 'target', weights: layerHeadMatrices(weights) }];
+    });
   }
 
   /** An empty decoding state for n rows. */

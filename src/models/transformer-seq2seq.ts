@@ -12,7 +12,7 @@ import { normal } from '../nn/init.js';
 import { crossEntropy, eq, indexSelect, logSoftmax, mean, mul, ne, reshape } from '../ops/index.js';
 import { type ConfigSpec, resolveConfig } from '../util/config.js';
 import { GlimpseError } from '../util/errors.js';
-import { headAverageRows, layerHeadRows } from './attention-maps.js';
+import { type AttentionMapGroup, headAverageRows, layerHeadMatrices, layerHeadRows } from './attention-maps.js';
 import type { SourceBatch } from './seq2seq.js';
 
 export const POSITIONAL_KINDS = ['sinusoidal', 'learned'] as const;
@@ -157,6 +157,20 @@ export class TransformerSeq2Seq extends Module {
     if (c.tieWeights) this.setParameter('generator.weight', this.tgt_emb.weight);
   }
 
+  get tgtVocabSize(): number {
+    return this.config.tgtVocabSize;
+  }
+
+  /** Positions beyond the table (learned or sinusoidal) cannot be read. */
+  get maxLength(): { length: number; key: string } {
+    return { length: this.config.maxLen, key: 'maxLen' };
+  }
+
+  /** Decoding reports the last layer's cross-attention (averaged over heads). */
+  get attends(): boolean {
+    return true;
+  }
+
   /** emb(ids)·√E + positions offset…, then dropout: ids [B, T] → [B, T, E]. */
   private embed(side: 'src' | 'tgt', ids: Tensor, offset: number): Tensor {
     const { maxLen, positional, dModel } = this.config;
@@ -226,6 +240,25 @@ export class TransformerSeq2Seq extends Module {
     const logits = this.generator.forward(indexSelect(reshape(hidden, [-1, this.config.dModel]), 0, idx));
     const loss = crossEntropy(logits, indexSelect(targets, 0, idx), { labelSmoothing: options.labelSmoothing ?? 0 });
     return { loss, tokens: rows.length };
+  }
+
+  /**
+   * Every layer's and head's attention for one example (batch of 1, eval mode, no grad):
+   * encoder self-attention over the source, decoder self-attention over tgtIn (`<bos> y…`, so
+   * row t is the step that produced y_t) and cross-attention from tgtIn to the source.
+   */
+  attentionMaps(batch: SourceBatch, tgtIn: Tensor): AttentionMapGroup[] {
+    if (batch.src.shape[0] !== 1) throw new GlimpseError(`TransformerSeq2Seq.attentionMaps: expected one example, got a batch of ${batch.src.shape[0]}`);
+    return noGrad(() => {
+      const enc = this.encode(batch);
+      const encoder = this.transformer.encoder.forwardBatchFirst(this.embed('src', batch.src, 0), { srcKeyPaddingMask: enc.padding }).weights;
+      const { selfWeights, crossWeights } = this.decode(enc, tgtIn);
+      return [
+        { name: 'encoder self-attention', rows: 'source', cols: 'source', weights: layerHeadMatrices(encoder) },
+        { name: 'decoder self-attention', rows: 'target', cols: 'target', weights: layerHeadMatrices(selfWeights) },
+        { name: 'cross-attention', rows: 'target', cols: 'source', weights: layerHeadMatrices(crossWeights) },
+      ];
+    });
   }
 
   /** The state to start decoding a source batch from: encodes it and caches every layer's memory keys and values (no grad). */

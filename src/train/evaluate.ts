@@ -26,7 +26,7 @@ export function decodeSplit(model: Seq2SeqLike, examples: readonly Seq2SeqExampl
     const idx = Array.from({ length: Math.min(size, examples.length - k) }, (_, i) => k + i);
     const b = batchTensors(makeSeq2SeqBatch(examples, idx, o, { batchFirst: true }));
     const state = model.startState(b);
-    const common = { start: o.bos, end: o.eos, maxTokens: o.maxTokens };
+    const common = { start: o.bos, end: o.eos, maxTokens: Math.min(o.maxTokens, model.maxLength?.length ?? Infinity) };
     const hyps = o.beam === 1 ? greedy(step, state, idx.length, common) : beamSearch(step, state, { ...common, beam: o.beam });
     for (const h of hyps) out.push(h.tokens);
     o.onProgress?.(Math.min(k + size, examples.length), examples.length);

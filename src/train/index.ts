@@ -42,4 +42,5 @@ export {
   type EncodedInput, type GenerateOptions, type Generation, type TranslateOptions, type Translation,
 } from './use.js';
 export { curvesFromLog } from './curves.js';
+export { translationAttentionGrid, generationAttentionGrid, type AttentionSelection } from './attention-grid.js';
 export { decodeSplit, scoreTranslations, freeRunningLoss, type DecodeSplitOptions, type TranslationScores } from './evaluate.js';

@@ -24,6 +24,12 @@ const table = {
     arch: 'rnn', model: { cell: 'lstm', attention: true },
   },
   'gru-attn': { summary: 'the same with GRU layers', arch: 'rnn', model: { cell: 'gru', attention: true } },
+  transformer: {
+    summary: 'decoder-only Transformer: 4 pre-norm GELU layers of 256, 4 heads, learned positions over the window (PROTOCOL W1 transformer)',
+    arch: 'transformer',
+    model: { dModel: 256, nhead: 4, numLayers: 4, dimFeedforward: 1024, dropout: 0.2, activation: 'gelu', normFirst: true },
+    train: { lr: 1e-3 },
+  },
 } satisfies Record<string, LmModelRule>;
 
 export type LmModelName = keyof typeof table;

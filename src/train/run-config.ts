@@ -120,6 +120,9 @@ export function resolveRunConfig(input: RunConfigInput): RunConfig {
   const family = FAMILY_CHOICES[task.family];
   const { choice, model: chosen, train: chosenTrain } = family.choose(input, taskName);
   const arch = ruleOf(FAMILIES[task.family].archs, choice.arch, `architecture for task ${taskName}`);
+  if (choice.attention !== null && !arch.keys.includes('attention')) {
+    throw new GlimpseError(`--attention chooses the attention of an RNN decoder; the ${choice.arch} architecture has its own (task ${taskName})`);
+  }
   const preset = task.preset(choice);
   const { arch: _presetArch, ...presetModel } = preset.model;
   const { arch: _givenArch, ...givenModel } = input.model ?? {};

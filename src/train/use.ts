@@ -133,7 +133,9 @@ export function translateText(t: TrainedModel, text: string, options: TranslateO
   const src = tensor(Int32Array.from(ids), { shape: [1, ids.length] });
   const state = m.model.startState({ src, srcLengths: [ids.length] });
   const tgt = m.vocabs.tgt;
-  const common = { start: tgt.id('<bos>'), end: tgt.id(EOS), maxTokens: options.maxTokens, withAttention: true };
+  // A model with a position table (a Transformer) cannot decode past it.
+  const maxTokens = Math.min(options.maxTokens, m.model.maxLength?.length ?? Infinity);
+  const common = { start: tgt.id('<bos>'), end: tgt.id(EOS), maxTokens, withAttention: true };
   const hyps = options.beam <= 1 && options.nBest <= 1
     ? greedy(m.model.asStepModel(), state, 1, common)
     : beamSearch(m.model.asStepModel(), state, { ...common, beam: options.beam, nBest: options.nBest, ...(options.alpha !== undefined ? { alpha: options.alpha } : {}) });

@@ -10,7 +10,8 @@
  *
  * @packageDocumentation
  */
-export { attentionHeatmapSvg, trainingCurvesSvg, groupedBarsSvg } from './svg.js';
+export { attentionHeatmapSvg, attentionGridSvg, trainingCurvesSvg, groupedBarsSvg } from './svg.js';
+export { attentionGridSpec, type AttentionGridInput, type AttentionGridSection } from './heatmap-grid-spec.js';
 export { groupedBarsSpec, type GroupedBarsInput } from './bars-spec.js';
 export {
   attentionHeatmapSpec, heatmapLayout,

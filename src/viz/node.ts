@@ -9,7 +9,8 @@ import { FONT_FAMILY_NAME, dejavuTextWidth, fontFiles } from './fonts.js';
 import { pngSupport } from './optional-deps.js';
 import type { AttentionHeatmapInput } from './heatmap-spec.js';
 import type { EpochRecord, TrainingCurvesOptions } from './curves-spec.js';
-import { attentionHeatmapSvg, groupedBarsSvg, trainingCurvesSvg } from './svg.js';
+import { attentionGridSvg, attentionHeatmapSvg, groupedBarsSvg, trainingCurvesSvg } from './svg.js';
+import type { AttentionGridInput } from './heatmap-grid-spec.js';
 import type { GroupedBarsInput } from './bars-spec.js';
 import type { RenderOptions } from './render-svg.js';
 
@@ -99,6 +100,17 @@ export async function writeGroupedBarsPng(path: string, input: GroupedBarsInput,
  */
 export async function writeAttentionPng(path: string, input: AttentionHeatmapInput, png: PngOptions = {}): Promise<void> {
   writeFileAtomic(path, await attentionHeatmapPng(input, png));
+}
+
+/**
+ * Writes a PNG of attention grids (layers × heads per kind of attention) to `path` atomically.
+ *
+ * @example
+ * await writeAttentionGridPng('attention.png', { title: 'abc', sections: [{ title: 'cross-attention', weights, rowLabels, colLabels }] });
+ */
+export async function writeAttentionGridPng(path: string, input: AttentionGridInput, png: PngOptions = {}): Promise<void> {
+  pngSupport();
+  writeFileAtomic(path, svgToPng(await attentionGridSvg(input, NODE_RENDER), png));
 }
 
 /**

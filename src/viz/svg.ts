@@ -5,6 +5,17 @@ import { attentionHeatmapSpec, type AttentionHeatmapInput } from './heatmap-spec
 import { trainingCurvesSpec, type EpochRecord, type TrainingCurvesOptions } from './curves-spec.js';
 import { renderSvg, type RenderOptions } from './render-svg.js';
 import { type GroupedBarsInput, groupedBarsSpec } from './bars-spec.js';
+import { type AttentionGridInput, attentionGridSpec } from './heatmap-grid-spec.js';
+
+/**
+ * SVG of attention grids, layers × heads per kind of attention (see `attentionGridSpec`).
+ *
+ * @example
+ * const svg = await attentionGridSvg({ sections: [{ title: 'cross-attention', weights, rowLabels: tgt, colLabels: src }] });
+ */
+export function attentionGridSvg(input: AttentionGridInput, render: RenderOptions = {}): Promise<string> {
+  return renderSvg(attentionGridSpec(input), render);
+}
 
 /**
  * SVG of an attention heatmap: target tokens as rows, source tokens as columns, a colour bar and

@@ -4,11 +4,12 @@ import { loadTrainedModel, writeAttentionPng } from '../../node.js';
 import { UsageError, runAction } from '../errors.js';
 import { SCALE_HELP, SCALE_NAMES, type ScaleName, heatmapScale } from '../heatmap-scale.js';
 import { float, int, oneOf } from '../parse.js';
+import { type LayerHeadFlags, addLayerHeadOptions, ansiHead, checkLayerHead, selection, writeGrid } from '../attention-grid.js';
 
 /** Most tokens one generation may ask for. */
 export const MAX_GENERATED_TOKENS = 100_000;
 
-interface GenerateFlags {
+interface GenerateFlags extends LayerHeadFlags {
   run: string;
   prompt: string;
   temperature: number;
@@ -23,7 +24,7 @@ interface GenerateFlags {
 }
 
 export function registerGenerate(program: Command): void {
-  program
+  const command = program
     .command('generate')
     .description('Continue a prompt with a trained language model: greedily (--temperature 0) or by sampling with temperature, top-k, top-p.')
     .requiredOption('--run <dir>', 'run folder of a language model (glimpse train --task lm)')
@@ -36,7 +37,8 @@ export function registerGenerate(program: Command): void {
     .option('--visualize <file>', 'write the attention heatmap (models with attention) to this PNG')
     .option('--show', 'print the attention heatmap in the terminal (models with attention)', false)
     .addOption(new Option('--scale <scale>', SCALE_HELP).argParser(oneOf(SCALE_NAMES)).default('auto'))
-    .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)')
+    .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)');
+  addLayerHeadOptions(command)
     .action(async (flags: GenerateFlags, cmd: Command) => {
       await runAction('generate', cmd.optsWithGlobals().verbose, async () => {
         if (flags.topP <= 0) throw new UsageError(`--top-p must be in (0, 1], got ${flags.topP}`);
@@ -46,8 +48,9 @@ export function registerGenerate(program: Command): void {
         const trained = loadTrainedModel(flags.run);
         const wantsAttention = flags.visualize !== undefined || flags.show;
         if (wantsAttention && trained.kind === 'lm' && !trained.model.attends) {
-          throw new GlimpseError('--visualize and --show need a model with attention (train it with --model lstm-attn)');
+          throw new GlimpseError('--visualize and --show need a model with attention (train it with --model lstm-attn or transformer)');
         }
+        checkLayerHead(flags, trained.kind === 'lm' && trained.model.attentionMaps !== undefined);
         const g = train.generateText(trained, flags.prompt, {
           maxTokens: flags.maxTokens, temperature: flags.temperature, topK: flags.topK, topP: flags.topP, rng: new Rng(flags.seed),
         });
@@ -56,6 +59,16 @@ export function registerGenerate(program: Command): void {
         }
         process.stdout.write(`${g.text}\n`);
         if (!g.attention) return;
+        const grid = wantsAttention ? train.generationAttentionGrid(trained, g, selection(flags)) : null;
+        if (grid) {
+          // A Transformer: every layer and head over its last window of prompt and continuation.
+          if (flags.show) process.stderr.write(`${ansiHead(grid[0]!, flags, flags.scale, '(rows: token, columns: context)')}\n`);
+          if (flags.visualize) {
+            await writeGrid(flags.visualize, grid, { title: `Self-attention over the last window (${flags.run})`, scale: flags.scale });
+            process.stderr.write(`attention grid: ${flags.visualize}\n`);
+          }
+          return;
+        }
         const scale = heatmapScale(flags.scale, g.attention);
         if (flags.show) {
           process.stderr.write(`${viz.ansiHeatmap({

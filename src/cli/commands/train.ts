@@ -77,6 +77,7 @@ function flagContext(config: train.RunConfig, given: ReadonlyMap<string, unknown
   return {
     taskName: config.task,
     task,
+    archName: config.model.arch,
     modelKeys: arch.keys,
     attention: attentionName === null ? null : ruleOf(models.ATTENTION, attentionName, 'attention'),
     attentionName,
@@ -103,7 +104,7 @@ export function registerTrain(program: Command): void {
     .description('Train a model; the run (config, vocabularies, checkpoints, metrics log) goes to runs/<name>/.')
     .addOption(new Option('--task <name>', `what to learn (default reverse): ${train.TASK_NAMES.map((t) => `${t}: ${train.TASKS[t].summary}`).join('; ')}`).argParser(oneOf(train.TASK_NAMES)))
     .addOption(new Option('--model <name>', `language model (task lm): ${list(train.LM_MODEL_NAMES)}`).argParser(oneOf(train.LM_MODEL_NAMES)))
-    .addOption(new Option('--arch <name>', `seq2seq architecture: ${list(Object.keys(models.SEQ2SEQ_ARCHS))} (default rnn)`))
+    .addOption(new Option('--arch <name>', `architecture: ${list(Object.keys(models.SEQ2SEQ_ARCHS))} (default rnn; a language model can also be named with --model)`))
     .addOption(new Option('--attention <name>', `seq2seq attention (default: bahdanau for translate, luong-general for synthetic tasks): ${list(models.ATTENTION_KINDS)}`).argParser(oneOf(models.ATTENTION_KINDS)))
     .option('--config <file>', 'JSON run config ({task, modelName, arch, attention, data, model, train, objective}) or a run\'s config.json; flags you give override it')
     .option('--name <name>', 'run name (default: <task>-<model or attention>; -2, -3… when taken)')
@@ -124,11 +125,22 @@ Presets (PROTOCOL.md workloads; any flag overrides them):
              feeding, embeddings 64, batch 64, Adam 1e-3, clip 1, at most 20 epochs,
              evaluation every 100 steps, lr halved after two evaluations without a new best,
              stop at 99.5 % validation exact match; data generated in-process
+  --arch transformer (seq2seq tasks)
+             translate: W5: post-norm Transformer, d_model 256, 3 + 3 layers, 4 heads,
+             feed-forward 1024, dropout 0.1, label smoothing 0.1, Adam (0.9, 0.98) ε 1e-9,
+             lr 5e-4 with 1,000 warm-up steps then 1/√step, clip 1, 10 epochs
+             reverse, copy, sort, dates: d_model 64, 2 + 2 layers, 4 heads, feed-forward 256,
+             label smoothing 0.1, Adam (0.9, 0.98) lr 1e-3, 200 warm-up steps then 1/√step
+  lm --model transformer
+             W1 transformer: 4 pre-norm GELU layers of 256, 4 heads, feed-forward 1024,
+             learned positions over the 35-token window, dropout 0.2, Adam lr 1e-3
 
 Examples:
   glimpse train --task reverse --attention luong-general
   glimpse train --task lm --model lstm-attn --data tinyshakespeare
   glimpse train --task translate --data multi30k --epochs 5
+  glimpse train --task reverse --arch transformer --d-model 128 --heads 8 --norm pre
+  glimpse train --task lm --model transformer --layers 2
   glimpse train --task reverse --schedule warmup-cosine --warmup-steps 200 --max-steps 2000
   glimpse train --resume runs/reverse-luong-general`)
     .action(async (flags: TrainFlags, cmd: Command) => {

@@ -6,12 +6,13 @@ import { EXIT, UsageError, runAction } from '../errors.js';
 import { SCALE_HELP, SCALE_NAMES, type ScaleName, heatmapScale } from '../heatmap-scale.js';
 import { float, int, oneOf } from '../parse.js';
 import { stdinLines } from '../stdin.js';
+import { type LayerHeadFlags, addLayerHeadOptions, ansiHead, checkLayerHead, selection, writeGrid } from '../attention-grid.js';
 
 /** Bounds of the search a user can ask for. */
 export const MAX_BEAM = 1000;
 export const MAX_OUTPUT_TOKENS = 10_000;
 
-interface TranslateFlags {
+interface TranslateFlags extends LayerHeadFlags {
   run: string;
   beam: number;
   nBest: number;
@@ -32,7 +33,7 @@ function pictureName(file: string, index: number, several: boolean): string {
 }
 
 export function registerTranslate(program: Command): void {
-  program
+  const command = program
     .command('translate')
     .description('Translate sentences with a trained seq2seq run (also the synthetic tasks: reverse, dates…), from arguments or standard input, one per line; one output line per input line.')
     .argument('[sentences...]', 'sentences to translate (default: read standard input, one per line, answering as each arrives)')
@@ -45,13 +46,15 @@ export function registerTranslate(program: Command): void {
     .option('--visualize <file>', 'write the attention heatmap of the best hypothesis to this PNG (-1, -2… per sentence when several)')
     .option('--show', 'print the attention heatmap of the best hypothesis in the terminal', false)
     .addOption(new Option('--scale <scale>', SCALE_HELP).argParser(oneOf(SCALE_NAMES)).default('auto'))
-    .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)')
+    .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)');
+  addLayerHeadOptions(command)
     .action(async (sentences: string[], flags: TranslateFlags, cmd: Command) => {
       await runAction('translate', cmd.optsWithGlobals().verbose, async () => {
         if (flags.nBest > flags.beam) throw new UsageError(`--n-best ${flags.nBest} needs --beam of at least ${flags.nBest}, got ${flags.beam}`);
         if (flags.backend) setBackend(flags.backend);
         const trained = loadTrainedModel(flags.run);
         if (trained.kind !== 'seq2seq') throw new GlimpseError(`${flags.run} is a language model; use glimpse generate`);
+        checkLayerHead(flags, trained.model.attentionMaps !== undefined);
         if (flags.beam > trained.vocabs.tgt.size) {
           throw new UsageError(`--beam ${flags.beam} is larger than the target vocabulary (${trained.vocabs.tgt.size} tokens); a beam never needs more`);
         }
@@ -79,7 +82,7 @@ export function registerTranslate(program: Command): void {
             return;
           }
           for (const h of t.hypotheses) process.stdout.write(flags.scores || flags.nBest > 1 ? `${h.score.toFixed(4)}\t${h.text}\n` : `${h.text}\n`);
-          await show(t, flags, line, pictureName(flags.visualize ?? '', index, several));
+          await show(trained, t, flags, line, pictureName(flags.visualize ?? '', index, several));
         };
         if (fromArgs) for (const s of sentences) await handle(s);
         else for await (const line of stdinLines()) await handle(line);
@@ -92,9 +95,23 @@ export function registerTranslate(program: Command): void {
     });
 }
 
-/** The best hypothesis's attention: in the terminal (--show) and as a PNG (--visualize). */
-async function show(t: train.Translation, flags: TranslateFlags, line: string, file: string): Promise<void> {
+/**
+ * The best hypothesis's attention: in the terminal (--show) and as a PNG (--visualize); for a
+ * Transformer, a grid of every layer and head (or the one --layer / --head select).
+ */
+async function show(trained: train.TrainedModel, t: train.Translation, flags: TranslateFlags, line: string, file: string): Promise<void> {
   if (!flags.show && !flags.visualize) return;
+  const title = line.length > 60 ? `${line.slice(0, 57)}…` : line;
+  const grid = train.translationAttentionGrid(trained, t, selection(flags));
+  if (grid) {
+    const cross = grid.at(-1)!;
+    if (flags.show) process.stderr.write(`${ansiHead(cross, flags, flags.scale, `for "${line}" (rows: output, columns: input)`)}\n`);
+    if (flags.visualize) {
+      await writeGrid(file, grid, { title, scale: flags.scale });
+      process.stderr.write(`attention grid: ${file}\n`);
+    }
+    return;
+  }
   const best = t.hypotheses[0]!;
   const weights = best.attention ?? [];
   const rows = best.finished ? [...best.words, '<eos>'] : best.words;
@@ -107,7 +124,7 @@ async function show(t: train.Translation, flags: TranslateFlags, line: string, f
   if (flags.visualize) {
     await writeAttentionPng(file, {
       weights, rowLabels: rows, colLabels: t.source.tokens, ...scale,
-      title: line.length > 60 ? `${line.slice(0, 57)}…` : line, yTitle: 'output', xTitle: 'input',
+      title, yTitle: 'output', xTitle: 'input',
     });
     process.stderr.write(`attention heatmap: ${file}\n`);
   }

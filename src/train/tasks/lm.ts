@@ -4,6 +4,7 @@ import { type BatchedStream, type LmWindow, lmWindow, numLmWindows } from '../..
 import type { LanguageModelLike } from '../../models/index.js';
 import type { RecurrentState } from '../../nn/index.js';
 import { crossEntropy, reshape } from '../../ops/index.js';
+import { GlimpseError } from '../../util/errors.js';
 import type { EpochPlan, Metrics, TrainingTask } from '../types.js';
 
 /** Batched token streams of a language-modelling corpus (PROTOCOL W1 batching). */
@@ -30,7 +31,12 @@ export class LanguageModelTask implements TrainingTask<LmWindow> {
   readonly primary = { name: 'ppl', mode: 'min' } as const;
   private hidden: RecurrentState | null = null;
 
-  constructor(readonly model: LanguageModelLike, readonly data: LmTaskData & { labelSmoothing?: number }) {}
+  constructor(readonly model: LanguageModelLike, readonly data: LmTaskData & { labelSmoothing?: number }) {
+    const max = model.maxWindow;
+    if (max && data.bptt > max.length) {
+      throw new GlimpseError(`data.bptt ${data.bptt} is longer than the model reads at once (model.${max.key} ${max.length}); use a shorter --bptt or --positions ${data.bptt}`);
+    }
+  }
 
   planEpoch(): EpochPlan<LmWindow> {
     const { train, bptt } = this.data;

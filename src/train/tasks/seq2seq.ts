@@ -4,6 +4,7 @@ import { type Seq2SeqBatch, type Seq2SeqExample, makeSeq2SeqBatch, planBatches }
 import { greedy } from '../../decode/index.js';
 import { sequenceAccuracy } from '../../metrics/index.js';
 import type { Seq2SeqLike, SourceBatch } from '../../models/index.js';
+import { GlimpseError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import type { EpochPlan, Metrics, TrainingTask } from '../types.js';
 
@@ -58,6 +59,16 @@ export class Seq2SeqTask implements TrainingTask<Seq2SeqTensors> {
     readonly options: Seq2SeqTaskOptions,
   ) {
     this.primary = options.primary ?? (options.accuracy ? { name: 'exact', mode: 'max' } : { name: 'loss', mode: 'min' });
+    const max = model.maxLength;
+    if (max) {
+      for (const split of ['train', 'valid', 'test'] as const) {
+        // The decoder reads <bos> and the target but its <eos>: as many positions as the target has.
+        const longest = data[split].reduce((m, e) => Math.max(m, e.src.length, e.tgt.length), 0);
+        if (longest > max.length) {
+          throw new GlimpseError(`the ${split} split has a sequence of ${longest} positions, more than the model reads (model.${max.key} ${max.length}); use --positions ${longest} or shorter sequences`);
+        }
+      }
+    }
   }
 
   private batch(examples: readonly Seq2SeqExample[], indices: readonly number[]): Seq2SeqTensors {
@@ -90,7 +101,7 @@ export class Seq2SeqTask implements TrainingTask<Seq2SeqTensors> {
       total += loss.item() * n;
       tokens += n;
       if (this.options.accuracy) {
-        const maxTokens = Math.max(...indices.map((i) => examples[i]!.tgt.length)) + 1;
+        const maxTokens = Math.min(Math.max(...indices.map((i) => examples[i]!.tgt.length)) + 1, this.model.maxLength?.length ?? Infinity);
         const hyps = greedy(this.model.asStepModel(), this.model.startState(b), indices.length, { start: this.options.bos, end: this.options.eos, maxTokens });
         for (const h of hyps) predictions.push(h.tokens);
       }
