@@ -1,4 +1,5 @@
 import { GlimpseError, check } from '../util/errors.js';
+import { argmaxRow } from './logits.js';
 import { type ScoringOptions, scorer } from './scoring.js';
 import { Steering, type Track } from './steer.js';
 import { type Trace, extendTrace, startTrace } from './trace.js';
@@ -126,7 +127,11 @@ function topCandidates(scores: Float32Array, parents: number[], V: number, want:
   return best;
 }
 
-/** Every (row, token) whose token belongs to a constraint and is allowed there. */
+/**
+ * Post & Vilar's extra candidates: for every row, each allowed token that belongs to a
+ * constraint, and the row's own best token (so a hypothesis that placed a constraint early
+ * can go on even when its score keeps it out of the global top candidates).
+ */
 function constraintCandidates(steer: Steering, scores: Float32Array, alive: readonly Alive[], V: number): Candidate[] {
   const out: Candidate[] = [];
   alive.forEach((a, r) => {
@@ -134,6 +139,8 @@ function constraintCandidates(steer: Steering, scores: Float32Array, alive: read
       const x = scores[r * V + j]!;
       if (x > -Infinity) out.push({ row: r, tok: j, search: a.search + x });
     }
+    const best = argmaxRow(scores, r, V);
+    if (scores[r * V + best]! > -Infinity) out.push({ row: r, tok: best, search: a.search + scores[r * V + best]! });
   });
   return out;
 }
@@ -146,8 +153,13 @@ function constraintCandidates(steer: Steering, scores: Float32Array, alive: read
 function allocate(
   top: Candidate[], extra: Candidate[], steer: Steering, alive: readonly Alive[], tracks: Map<Candidate, Track>, end: number | null,
 ): Candidate[] {
-  const seen = new Set(top.map((c) => c.row * 1e9 + c.tok));
-  const all = [...top, ...extra.filter((c) => !seen.has(c.row * 1e9 + c.tok))].sort((a, b) => b.search - a.search);
+  const seen = new Set<number>();
+  const all = [...top, ...extra].filter((c) => {
+    const key = c.row * 1e9 + c.tok;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).sort((a, b) => b.search - a.search);
   const set = steer.constraints!;
   const banks: Candidate[][] = Array.from({ length: set.total + 1 }, () => []);
   for (const c of all) {

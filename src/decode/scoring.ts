@@ -12,9 +12,9 @@ export interface LengthPenaltyRule {
 
 /** How beam search normalises a hypothesis's log-probability by its length. */
 export const LENGTH_PENALTIES: { readonly [K in LengthPenaltyKind]: LengthPenaltyRule } = {
-  avg: { help: '|Y|^α (α = 1: the per-token average)', defaultAlpha: 1, lp: (n, a) => Math.pow(n, a) },
-  wu: { help: '((5 + |Y|) / 6)^α, Wu et al. 2016 (GNMT)', defaultAlpha: 0.6, lp: (n, a) => Math.pow((5 + n) / 6, a) },
-  none: { help: '1: the raw log-probability', defaultAlpha: 0, lp: () => 1 },
+  avg: { help: 'lp = |Y|^α (α = 1: the per-token average)', defaultAlpha: 1, lp: (n, a) => Math.pow(n, a) },
+  wu: { help: 'lp = ((5 + |Y|) / 6)^α, Wu et al. 2016 (GNMT)', defaultAlpha: 0.6, lp: (n, a) => Math.pow((5 + n) / 6, a) },
+  none: { help: 'lp = 1, the raw log-probability', defaultAlpha: 0, lp: () => 1 },
 };
 
 export const LENGTH_PENALTY_KINDS = Object.keys(LENGTH_PENALTIES) as LengthPenaltyKind[];

@@ -156,7 +156,9 @@ export function translateText(t: TrainedModel | readonly TrainedModel[], text: s
   if (ids.length === 0) throw new GlimpseError('the input is empty after tokenisation');
   const src = tensor(Int32Array.from(ids), { shape: [1, ids.length] });
   const tgt = m.vocabs.tgt;
-  let { step, state } = seq2seqDecoder(all.map((x) => (x as Seq2SeqModel).model), { src, srcLengths: [ids.length] });
+  const decoder = seq2seqDecoder(all.map((x) => (x as Seq2SeqModel).model), { src, srcLengths: [ids.length] });
+  const step = decoder.step;
+  let state = decoder.state;
   const search = { ...options.search, ...(options.alpha !== undefined ? { alpha: options.alpha } : {}) };
   // Sampling draws the n best as n independent rows of the same source.
   const rows = search.sample ? options.nBest : 1;
