@@ -1,6 +1,8 @@
 import { check } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import { type SamplingOptions, argmaxRow, sampleRow, validateSampling } from './logits.js';
+import { Steering } from './steer.js';
+import { pushTrace, startTrace } from './trace.js';
 import type { DecodeOptions, Hypothesis, StepModel } from './types.js';
 
 function startTokens(start: number | Int32Array, n: number): Int32Array {
@@ -10,16 +12,19 @@ function startTokens(start: number | Int32Array, n: number): Int32Array {
 }
 
 /**
- * Runs n rows step by step, choosing each next token with `choose`; a row stops at the end
- * token. Shared by greedy decoding and sampling.
+ * Runs n rows step by step, choosing each next token with `choose` from the scores the
+ * processors leave (the model's log-probabilities when none is on); a row stops at the end
+ * token. Shared by greedy decoding and sampling. `logProb` sums the model's own log-probabilities.
  */
 function run<S>(
   model: StepModel<S>, state: S, n: number, o: DecodeOptions,
-  choose: (logProbs: Float32Array, row: number, V: number) => number,
+  choose: (scores: Float32Array, row: number, V: number) => number,
 ): Hypothesis[] {
   check(Number.isInteger(o.maxTokens) && o.maxTokens > 0, `decode: maxTokens must be a positive integer, got ${o.maxTokens}`);
   const V = model.vocabSize;
-  const hyps: Hypothesis[] = Array.from({ length: n }, () => ({ tokens: [], finished: false, logProb: 0, score: 0, ...(o.withAttention ? { attention: [] } : {}) }));
+  const steer = new Steering(o, { vocabSize: V, end: o.end, maxTokens: o.maxTokens });
+  const hyps: Hypothesis[] = Array.from({ length: n }, () => ({ tokens: [], finished: false, logProb: 0, score: 0, ...startTrace(o.withAttention) }));
+  const tracks = hyps.map(() => steer.start());
   let prev = startTokens(o.start, n);
   let s = state;
   for (let t = 0; t < o.maxTokens && hyps.some((h) => !h.finished); t++) {
@@ -32,12 +37,15 @@ function run<S>(
         next[r] = o.end ?? 0;
         continue;
       }
-      const tok = choose(out.logProbs, r, V);
+      const tok = steer.active ? choose(steer.scores(out.logProbs.subarray(r * V, (r + 1) * V), tracks[r]!), 0, V) : choose(out.logProbs, r, V);
       next[r] = tok;
       h.logProb += out.logProbs[r * V + tok]!;
-      if (h.attention && out.attention) h.attention.push(out.attention[r]!);
+      pushTrace(h, out, r);
       if (o.end !== null && tok === o.end) h.finished = true;
-      else h.tokens.push(tok);
+      else {
+        h.tokens.push(tok);
+        if (steer.active) tracks[r] = steer.advance(tracks[r]!, tok);
+      }
     }
     prev = next;
   }

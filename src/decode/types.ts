@@ -1,3 +1,5 @@
+import type { ProcessorOptions } from './processors/index.js';
+
 export type { StepModel, StepOutput, StepAttentionMaps } from '../models/step.js';
 
 /** One decoded sequence. */
@@ -12,9 +14,15 @@ export interface Hypothesis {
   score: number;
   /** Per generated step, the attention weights of that step (when the model reports them). */
   attention?: number[][];
+  /** An ensemble's members' own attention: `memberAttention[m]` is member m's rows, step by step. */
+  memberAttention?: number[][][];
 }
 
-export interface DecodeOptions {
+/**
+ * What every decoder takes: where to start and stop, and the processors (repetition penalty,
+ * n-gram blocking, minimum length, lexical constraints, forced prefix; see `processors/`).
+ */
+export interface DecodeOptions extends ProcessorOptions {
   /** Token fed at the first step (e.g. `<bos>`), one per row or one for all. */
   start: number | Int32Array;
   /** End token (`<eos>`); null to always generate `maxTokens`. */

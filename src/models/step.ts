@@ -29,6 +29,12 @@ export interface StepOutput<S> {
    * layer's cross-attention averaged over heads). Decoders pass it through untouched.
    */
   attentionMaps?: StepAttentionMaps;
+  /**
+   * For an ensemble of step models: each member's own `attention` (row i is
+   * `memberAttention[m][i]`; undefined for a member that reports none), beside the averaged
+   * `attention`.
+   */
+  memberAttention?: readonly (number[][] | undefined)[];
 }
 
 /**

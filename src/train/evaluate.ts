@@ -1,8 +1,8 @@
 import { noGrad } from '../core/grad.js';
 import { type Seq2SeqExample, type Vocab, detokenizeWords, makeSeq2SeqBatch } from '../data/index.js';
-import { beamSearch, greedy } from '../decode/index.js';
 import { bleuSignature, chrF, corpusBleu, sacreBleu } from '../metrics/index.js';
 import type { Seq2SeqLike } from '../models/index.js';
+import { type SearchSettings, decodeRows, seq2seqDecoder } from './search.js';
 import { batchTensors } from './tasks/seq2seq.js';
 
 export interface DecodeSplitOptions {
@@ -14,20 +14,25 @@ export interface DecodeSplitOptions {
   bos: number;
   eos: number;
   batchSize?: number;
+  /** Processors, length and coverage penalties, or sampling (default: plain search). */
+  search?: SearchSettings;
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Decodes every source of `examples` (in order): target ids, without <bos> and <eos>. */
-export function decodeSplit(model: Seq2SeqLike, examples: readonly Seq2SeqExample[], o: DecodeSplitOptions): number[][] {
+/**
+ * Decodes every source of `examples` (in order): target ids, without <bos> and <eos>. Several
+ * models (with the same vocabularies, see `checkEnsemble`) decode as an ensemble. Greedy
+ * decoding and sampling run in batches; beam search one sentence at a time.
+ */
+export function decodeSplit(model: Seq2SeqLike | readonly Seq2SeqLike[], examples: readonly Seq2SeqExample[], o: DecodeSplitOptions): number[][] {
+  const models: readonly Seq2SeqLike[] = Array.isArray(model) ? model : [model as Seq2SeqLike];
   const out: number[][] = [];
   const size = o.beam === 1 ? (o.batchSize ?? 128) : 1;
-  const step = model.asStepModel();
   for (let k = 0; k < examples.length; k += size) {
     const idx = Array.from({ length: Math.min(size, examples.length - k) }, (_, i) => k + i);
     const b = batchTensors(makeSeq2SeqBatch(examples, idx, o, { batchFirst: true }));
-    const state = model.startState(b);
-    const common = { start: o.bos, end: o.eos, maxTokens: Math.min(o.maxTokens, model.maxLength?.length ?? Infinity) };
-    const hyps = o.beam === 1 ? greedy(step, state, idx.length, common) : beamSearch(step, state, { ...common, beam: o.beam });
+    const { step, state } = seq2seqDecoder(models, b);
+    const hyps = decodeRows(step, state, idx.length, { beam: o.beam, start: o.bos, end: o.eos, maxTokens: Math.min(o.maxTokens, ...models.map((m) => m.maxLength?.length ?? Infinity)) }, o.search);
     for (const h of hyps) out.push(h.tokens);
     o.onProgress?.(Math.min(k + size, examples.length), examples.length);
   }

@@ -37,8 +37,9 @@ export {
   trainedModelFromFiles, parseRunConfig, formatRunConfig, RUN_FILES, RUN_FORMAT, RUN_VERSION, VOCAB_SIDES,
   type RunFileContents, type RunConfigFile,
 } from './run-file.js';
+export { checkEnsemble, seq2seqDecoder, decodeRows, type SearchSettings } from './search.js';
 export {
-  translateText, generateText, encodeInput, decodeOutput,
+  translateText, generateText, encodeInput, encodeTarget, decodeOutput,
   type EncodedInput, type GenerateOptions, type Generation, type TranslateOptions, type Translation,
 } from './use.js';
 export { curvesFromLog } from './curves.js';

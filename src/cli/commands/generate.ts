@@ -5,11 +5,12 @@ import { UsageError, runAction } from '../errors.js';
 import { SCALE_HELP, SCALE_NAMES, type ScaleName, heatmapScale } from '../heatmap-scale.js';
 import { float, int, oneOf } from '../parse.js';
 import { type LayerHeadFlags, addLayerHeadOptions, ansiHead, checkLayerHead, selection, writeGrid } from '../attention-grid.js';
+import { type SearchFlags, addSearchFlags, searchSettings } from '../search-flags.js';
 
 /** Most tokens one generation may ask for. */
 export const MAX_GENERATED_TOKENS = 100_000;
 
-interface GenerateFlags extends LayerHeadFlags {
+interface GenerateFlags extends LayerHeadFlags, Omit<SearchFlags, 'temperature' | 'topK' | 'topP' | 'seed'> {
   run: string;
   prompt: string;
   temperature: number;
@@ -38,12 +39,13 @@ export function registerGenerate(program: Command): void {
     .option('--show', 'print the attention heatmap in the terminal (models with attention)', false)
     .addOption(new Option('--scale <scale>', SCALE_HELP).argParser(oneOf(SCALE_NAMES)).default('auto'))
     .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)');
-  addLayerHeadOptions(command)
+  addLayerHeadOptions(addSearchFlags(command, 'generate'))
     .action(async (flags: GenerateFlags, cmd: Command) => {
       await runAction('generate', cmd.optsWithGlobals().verbose, async () => {
         if (flags.topP <= 0) throw new UsageError(`--top-p must be in (0, 1], got ${flags.topP}`);
         const greedy = flags.temperature === 0;
         if (greedy && (flags.topK > 0 || flags.topP < 1)) throw new UsageError('--temperature 0 is greedy decoding; --top-k and --top-p apply to sampling');
+        const { noRepeatNgram, repetitionPenalty } = searchSettings('generate', flags, { beam: 1, nBest: 1, maxTokens: flags.maxTokens });
         if (flags.backend) setBackend(flags.backend);
         const trained = loadTrainedModel(flags.run);
         const wantsAttention = flags.visualize !== undefined || flags.show;
@@ -53,6 +55,7 @@ export function registerGenerate(program: Command): void {
         checkLayerHead(flags, trained.kind === 'lm' && trained.model.attentionMaps !== undefined);
         const g = train.generateText(trained, flags.prompt, {
           maxTokens: flags.maxTokens, temperature: flags.temperature, topK: flags.topK, topP: flags.topP, rng: new Rng(flags.seed),
+          ...(noRepeatNgram !== undefined ? { noRepeatNgram } : {}), ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}),
         });
         if (g.prompt.unknown.length) {
           process.stderr.write(`note: ${g.prompt.unknown.length} prompt token(s) unknown to the model, read as <unk>: ${[...new Set(g.prompt.unknown)].join(' ')}\n`);

@@ -4,7 +4,8 @@ import { GlimpseError, setBackend, train, viz } from '../../index.js';
 import { loadTrainedModel, writeAttentionPng } from '../../node.js';
 import { EXIT, UsageError, runAction } from '../errors.js';
 import { SCALE_HELP, SCALE_NAMES, type ScaleName, heatmapScale } from '../heatmap-scale.js';
-import { float, int, oneOf } from '../parse.js';
+import { int, oneOf } from '../parse.js';
+import { type SearchFlags, addSearchFlags, checkTargetFlags, collectRuns, constraintFlags, searchSettings } from '../search-flags.js';
 import { stdinLines } from '../stdin.js';
 import { type LayerHeadFlags, addLayerHeadOptions, ansiHead, checkLayerHead, selection, writeGrid } from '../attention-grid.js';
 
@@ -12,12 +13,11 @@ import { type LayerHeadFlags, addLayerHeadOptions, ansiHead, checkLayerHead, sel
 export const MAX_BEAM = 1000;
 export const MAX_OUTPUT_TOKENS = 10_000;
 
-interface TranslateFlags extends LayerHeadFlags {
-  run: string;
+interface TranslateFlags extends SearchFlags, LayerHeadFlags {
+  run: string[];
   beam: number;
   nBest: number;
   maxTokens: number;
-  alpha: number;
   visualize?: string;
   show: boolean;
   scale: ScaleName;
@@ -37,24 +37,31 @@ export function registerTranslate(program: Command): void {
     .command('translate')
     .description('Translate sentences with a trained seq2seq run (also the synthetic tasks: reverse, dates…), from arguments or standard input, one per line; one output line per input line.')
     .argument('[sentences...]', 'sentences to translate (default: read standard input, one per line, answering as each arrives)')
-    .requiredOption('--run <dir>', 'run folder of a seq2seq model')
+    .requiredOption('--run <dir>', 'run folder of a seq2seq model; repeat it to translate with an ensemble (averaged log-probabilities; same task and vocabularies)', collectRuns)
     .option('--beam <n>', `beam size (1: greedy; at most ${MAX_BEAM} and the target vocabulary)`, int(1, MAX_BEAM), 1)
     .option('--n-best <n>', 'print the n best hypotheses (at most the beam size)', int(1, MAX_BEAM), 1)
     .option('--max-tokens <n>', `longest output (at most ${MAX_OUTPUT_TOKENS.toLocaleString('en-US')})`, int(1, MAX_OUTPUT_TOKENS), 50)
-    .option('--alpha <a>', 'beam search length normalisation: score = log p / length^alpha (1: per-token average, 0: raw log-probability)', float(0, 10), 1)
-    .option('--scores', 'print each hypothesis with its length-normalised log-probability', false)
+    .option('--scores', 'print each hypothesis with its score (beam search: the length-normalised log-probability)', false)
     .option('--visualize <file>', 'write the attention heatmap of the best hypothesis to this PNG (-1, -2… per sentence when several)')
     .option('--show', 'print the attention heatmap of the best hypothesis in the terminal', false)
     .addOption(new Option('--scale <scale>', SCALE_HELP).argParser(oneOf(SCALE_NAMES)).default('auto'))
     .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)');
-  addLayerHeadOptions(command)
+  addLayerHeadOptions(addSearchFlags(command, 'translate'))
     .action(async (sentences: string[], flags: TranslateFlags, cmd: Command) => {
       await runAction('translate', cmd.optsWithGlobals().verbose, async () => {
-        if (flags.nBest > flags.beam) throw new UsageError(`--n-best ${flags.nBest} needs --beam of at least ${flags.nBest}, got ${flags.beam}`);
+        if (flags.nBest > flags.beam && !flags.sample) throw new UsageError(`--n-best ${flags.nBest} needs --beam of at least ${flags.nBest}, got ${flags.beam}`);
+        const search = searchSettings('translate', flags, flags);
+        const constraints = constraintFlags(flags);
         if (flags.backend) setBackend(flags.backend);
-        const trained = loadTrainedModel(flags.run);
-        if (trained.kind !== 'seq2seq') throw new GlimpseError(`${flags.run} is a language model; use glimpse generate`);
+        const models = flags.run.map((dir) => loadTrainedModel(dir));
+        const trained = models[0]!;
+        models.forEach((m, i) => {
+          if (m.kind !== 'seq2seq') throw new GlimpseError(`${flags.run[i]} is a language model; use glimpse generate`);
+        });
+        train.checkEnsemble(models, flags.run);
+        if (trained.kind !== 'seq2seq') return;
         checkLayerHead(flags, trained.model.attentionMaps !== undefined);
+        checkTargetFlags(trained, flags, flags.maxTokens);
         if (flags.beam > trained.vocabs.tgt.size) {
           throw new UsageError(`--beam ${flags.beam} is larger than the target vocabulary (${trained.vocabs.tgt.size} tokens); a beam never needs more`);
         }
@@ -73,7 +80,10 @@ export function registerTranslate(program: Command): void {
           }
           let t: train.Translation;
           try {
-            t = train.translateText(trained, line, { beam: flags.beam, nBest: flags.nBest, maxTokens: flags.maxTokens, alpha: flags.alpha });
+            t = train.translateText(models, line, {
+              beam: flags.beam, nBest: flags.nBest, maxTokens: flags.maxTokens, search,
+              ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}), ...(constraints.length ? { constraints } : {}),
+            });
           } catch (e) {
             if (!(e instanceof GlimpseError)) throw e;
             failed++;
