@@ -75,6 +75,18 @@ export function setBackend(name: string): Backend {
   return current;
 }
 
+/**
+ * The kernels for data of this type — the one place that decides it: float64 (gradient checks,
+ * reference computations) always runs on the TypeScript reference backend, everything else on
+ * the chosen backend.
+ *
+ * @example
+ * kernelsFor(new Float64Array(4)).name; // 'js'
+ */
+export function kernelsFor(data: ArrayBufferView): Backend {
+  return data instanceof Float64Array ? refBackend : getBackend();
+}
+
 /** Names of the backends that load on this machine. */
 export function availableBackends(): BackendName[] {
   return BACKEND_NAMES.filter((n) => {

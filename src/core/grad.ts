@@ -1,4 +1,4 @@
-import { getBackend, refBackend } from '../backend/registry.js';
+import { kernelsFor } from '../backend/registry.js';
 import type { FloatArray } from '../backend/backend.js';
 import { GlimpseError } from '../util/errors.js';
 import { sameShape, shapeStr } from '../util/shape.js';
@@ -74,10 +74,6 @@ export function record(op: string, inputs: readonly Tensor[], outputs: readonly 
     t.outputIndex = i;
     t.requiresGrad = true;
   });
-}
-
-function kernelsFor(data: FloatArray) {
-  return data instanceof Float64Array ? refBackend : getBackend();
 }
 
 /** The running gradient sums of the backward pass in progress (see {@link gradSink}). */

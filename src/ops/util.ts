@@ -1,5 +1,5 @@
 import type { AnyArray, Backend, Broadcast, FloatArray } from '../backend/backend.js';
-import { getBackend, refBackend } from '../backend/registry.js';
+import { kernelsFor } from '../backend/registry.js';
 import { type DType, allocate, isFloat } from '../core/dtype.js';
 import { gradSink } from '../core/grad.js';
 import { Tensor } from '../core/tensor.js';
@@ -9,9 +9,9 @@ import { broadcastStrides, sameShape, shapeStr, sizeOf } from '../util/shape.js'
 /** A tensor or a plain number (a scalar of the other operand's dtype). */
 export type TensorLike = Tensor | number;
 
-/** The kernels for data of this type: float64 always runs on the reference backend. */
+/** The kernels for data of this type (see {@link kernelsFor}). */
 export function kernels(data: AnyArray): Backend {
-  return data instanceof Float64Array ? refBackend : getBackend();
+  return kernelsFor(data);
 }
 
 /** A new zero-filled tensor. */

@@ -1,5 +1,5 @@
 import type { AdamParams, FloatArray } from '../backend/backend.js';
-import { getBackend, refBackend } from '../backend/registry.js';
+import { kernelsFor } from '../backend/registry.js';
 import type { Tensor } from '../core/tensor.js';
 import type { ConfigSpec } from '../nn/config.js';
 import { type BaseHyper, Optimizer, type ParamGroupSpec, type ParamState } from './optimizer.js';
@@ -43,7 +43,7 @@ function adamUpdate(opt: AdamBase, p: Tensor, grad: FloatArray, st: ParamState, 
     decayFactor: decoupled ? 1 - h.lr * h.weightDecay : 1,
   };
   if (!h.amsgrad) {
-    (w instanceof Float64Array ? refBackend : getBackend()).adam(w, g, m, v, params);
+    kernelsFor(w).adam(w, g, m, v, params);
     return;
   }
   // AMSGrad: the fused kernel has no running maximum, so this path stays in TypeScript.
