@@ -1,9 +1,9 @@
 /**
- * `npm run bench -- WORKLOAD [--json FILE] [--backend js|wasm|native] [--threads N] [--rounds N] [--quick]`
+ * `npm run bench -- WORKLOAD [--json FILE] [--backend js|wasm|native] [--threads N] [--rounds N] [--quick] [--skip NAME]…`
  *
  * Runs one workload of ../shared/bench/PROTOCOL.md (bench/workloads/), prints progress on
  * stderr and the table (metric | glimpse | PyTorch | ratio) on stdout, and with --json writes
- * the protocol's report. Workloads: kernels (W4), memory. `--rounds N` runs the workload (glimpse
+ * the protocol's report. Workloads: w1 … w5, kernels (= w4), memory, all. `--rounds N` runs the workload (glimpse
  * then PyTorch) N times back to back and keeps each side's best figure: interleaved rounds
  * give both sides the same chances on a machine shared with other work.
  */
@@ -14,19 +14,25 @@ import { FULL, QUICK } from './lib/timing.js';
 import { kernels } from './workloads/kernels.js';
 import { memory } from './workloads/memory.js';
 import { w1 } from './workloads/w1.js';
-import { w2 } from './workloads/w2.js';
+import { w2, w5 } from './workloads/translation.js';
 import { w3, w3b } from './workloads/w3.js';
 import type { Workload } from './workloads/types.js';
 
-const WORKLOADS: Record<string, Workload> = { kernels, w4: kernels, w1, w2, w3, w3b, memory };
+const WORKLOADS: Record<string, Workload> = { kernels, w4: kernels, w1, w2, w3, w3b, w5, memory };
+
+/** The workloads `all` runs, in order. */
+const PROTOCOL_ORDER = { kernels, w1, w2, w3, w3b, w5 } as const;
+/** Workloads `--skip` left out of `all`. */
+const skipped = new Set<string>();
 
 /** `all`: every protocol workload in turn, one table. */
 const all: Workload = {
-  description: 'W4, W1, W2, W3 and W3b in turn, one table',
+  description: 'W4, W1, W2, W3, W3b and W5 in turn, one table (--skip NAME leaves one out)',
   async run(ctx) {
     const figures = [];
     const versions = {};
-    for (const w of [kernels, w1, w2, w3, w3b]) {
+    for (const [name, w] of Object.entries(PROTOCOL_ORDER)) {
+      if (skipped.has(name)) continue;
       const r = await w.run(ctx);
       figures.push(...r.figures);
       Object.assign(versions, r.versions);
@@ -36,7 +42,7 @@ const all: Workload = {
 };
 WORKLOADS.all = all;
 
-const USAGE = `usage: npm run bench -- WORKLOAD [--json FILE] [--backend js|wasm|native] [--threads N] [--rounds N] [--quick]
+const USAGE = `usage: npm run bench -- WORKLOAD [--json FILE] [--backend js|wasm|native] [--threads N] [--rounds N] [--quick] [--skip NAME]
 workloads:
 ${Object.entries(WORKLOADS).map(([name, w]) => `  ${name.padEnd(8)} ${w.description}`).join('\n')}`;
 
@@ -64,6 +70,11 @@ function parse(argv: string[]): Args {
     else if (a === '--backend') setBackend(value());
     else if (a === '--threads') setThreads(Number(value()));
     else if (a === '--quick') quick = true;
+    else if (a === '--skip') {
+      const name = value();
+      if (!(name in PROTOCOL_ORDER)) throw new Error(`--skip takes one of ${Object.keys(PROTOCOL_ORDER).join(', ')}, got "${name}"\n${USAGE}`);
+      skipped.add(name);
+    }
     else if (a === '--rounds') {
       rounds = Number(value());
       if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds needs a positive integer\n${USAGE}`);

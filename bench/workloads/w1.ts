@@ -6,14 +6,15 @@ import { runReference, torchVersion } from '../lib/pytorch.js';
 import { timedTraining } from './train-helpers.js';
 import type { Workload } from './types.js';
 
-const MODELS = ['lstm', 'lstm-attn'] as const;
+/** PROTOCOL v3's W1 models; each trains with its own preset (the Transformer with Adam lr 1e-3). */
+const MODELS = ['lstm', 'lstm-attn', 'transformer'] as const;
 const EPOCHS = Number(process.env.GLIMPSE_BENCH_EPOCHS ?? 6);
 
 interface RefRun { tokens_per_s?: number; test_ppl?: number; epochs_done?: number }
 
-/** PROTOCOL W1: word-level LMs on Tiny Shakespeare; tokens/s of epoch 1 and test perplexity. */
+/** PROTOCOL W1 (v3): word-level LMs on Tiny Shakespeare; tokens/s of epoch 1 and test perplexity. */
 export const w1: Workload = {
-  description: 'W1 word LSTM and LSTM+attention LMs on Tiny Shakespeare: epoch-1 tokens/s, test perplexity',
+  description: 'W1 word LMs on Tiny Shakespeare (LSTM, LSTM+attention, Transformer): epoch-1 tokens/s, test perplexity',
   async run(ctx) {
     const epochs = ctx.quick ? 1 : EPOCHS;
     const steps = ctx.quick ? 40 : 0;
@@ -33,7 +34,7 @@ export const w1: Workload = {
     const torch = torchVersion();
     let ref: Record<string, RefRun> = {};
     if (torch) {
-      const args = ['--model', 'both', '--epochs', String(epochs), ...(steps ? ['--max-steps', String(steps)] : [])];
+      const args = ['--model', 'all', '--epochs', String(epochs), ...(steps ? ['--max-steps', String(steps)] : [])];
       ref = ((await runReference('w1_lm.py', args)) as { runs?: Record<string, RefRun> } | null)?.runs ?? {};
     }
     const extra = epochs !== 6 ? { epochs } : undefined;
