@@ -36,6 +36,7 @@ export class RunFolder implements CheckpointSink {
    */
   static create(runsDir: string, name: string, config: RunConfig, version: string): RunFolder {
     if (!/^[\w.+-]+$/.test(name)) throw new GlimpseError(`run name "${name}" may only use letters, digits and . _ + -`);
+    if (/^\.+$/.test(name)) throw new GlimpseError(`run name "${name}" is only dots; it needs a letter, digit or _ + -`);
     mkdirSync(runsDir, { recursive: true });
     let dir = join(runsDir, name);
     for (let k = 2; existsSync(dir); k++) dir = join(runsDir, `${name}-${k}`);
