@@ -184,7 +184,7 @@ export abstract class Optimizer<H extends BaseHyper> {
         if (!st || st.step === 0) continue;
         const missing = want.filter((name) => !Object.hasOwn(st.buffers, name));
         const extra = Object.keys(st.buffers).filter((name) => !want.includes(name));
-        if (missing.length) throw new GlimpseError(`${k}.loadStateDict: parameter ${i} has taken ${st.step} steps but its ${missing.length === 1 ? 'buffer' : 'buffers'} ${missing.map((m) => `"${i}.${m}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; without it the optimizer would not continue exactly`);
+        if (missing.length) throw new GlimpseError(`${k}.loadStateDict: parameter ${i} has taken ${st.step} steps but its ${missing.length === 1 ? 'buffer' : 'buffers'} ${missing.map((m) => `"${i}.${m}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; without ${missing.length === 1 ? 'it' : 'them'} the optimizer would not continue exactly`);
         if (extra.length) throw new GlimpseError(`${k}.loadStateDict: parameter ${i} has a ${extra.map((m) => `"${i}.${m}"`).join(', ')} buffer that ${k} with these settings does not keep (expected ${want.length ? want.join(', ') : 'none'})`);
       }
     });
