@@ -35,8 +35,7 @@ export class RunFolder implements CheckpointSink {
    * A new folder under `runsDir` named `name`, or `name-2`, `name-3`, … when taken.
    */
   static create(runsDir: string, name: string, config: RunConfig, version: string): RunFolder {
-    if (!/^[\w.+-]+$/.test(name)) throw new GlimpseError(`run name "${name}" may only use letters, digits and . _ + -`);
-    if (/^\.+$/.test(name)) throw new GlimpseError(`run name "${name}" is only dots; it needs a letter, digit or _ + -`);
+    checkRunName(name);
     mkdirSync(runsDir, { recursive: true });
     let dir = join(runsDir, name);
     for (let k = 2; existsSync(dir); k++) dir = join(runsDir, `${name}-${k}`);
@@ -204,6 +203,17 @@ export class RunFolder implements CheckpointSink {
     const { tensors } = loadSafetensors(file, { check: (header) => checkWeightsFit(header, model, file) });
     inFile(file, () => model.loadStateDict(tensors));
   }
+}
+
+/**
+ * Throws unless `name` can name a run folder: letters, digits and . _ + -, not only dots (so it
+ * stays one folder inside the runs folder).
+ *
+ * @example checkRunName('reverse-luong'); // fine; checkRunName('..') throws
+ */
+export function checkRunName(name: string): void {
+  if (!/^[\w.+-]+$/.test(name)) throw new GlimpseError(`run name "${name}" may only use letters, digits and . _ + -`);
+  if (/^\.+$/.test(name)) throw new GlimpseError(`run name "${name}" is only dots; it needs a letter, digit or _ + -`);
 }
 
 /** Names of the runs in a runs folder, newest first. */

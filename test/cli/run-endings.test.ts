@@ -34,7 +34,7 @@ function ending(run: string) {
   const lastStep = Number(metadata(join(run, 'last.safetensors')).step);
   const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
   const log = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  const end = log.at(-1).type === 'end' ? log.at(-1) : log.findLast((r: { type: string }) => r.type === 'end');
+  const end = log.filter((r: { type: string }) => r.type === 'end').at(-1);
   expect(lastStep, 'last.safetensors and checkpoint.safetensors agree').toBe(state.step);
   expect(summary.steps).toBe(state.step);
   expect(end).toMatchObject({ type: 'end', step: state.step, reason: state.stopReason, finished: state.finished });

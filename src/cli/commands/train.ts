@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { GlimpseError, models, optim, ruleOf, setBackend, train } from '../../index.js';
-import { readRunConfigInput, resumeSession, startSession } from '../../node.js';
+import { checkRunName, readRunConfigInput, resumeSession, startSession } from '../../node.js';
 import { EXIT, UsageError, runAction } from '../errors.js';
 import { oneOf } from '../parse.js';
 import { CONFIG_FLAGS, type FlagContext, addConfigFlags, applyConfigFlags } from '../train-flags.js';
@@ -156,7 +156,9 @@ Examples:
           session = resumeSession(flags.resume);
         } else {
           const config = runConfigFrom(flags, given);
-          session = startSession(config, { runsDir: flags.runs, name: flags.name ?? defaultName(config, flags), version: VERSION });
+          const name = flags.name ?? defaultName(config, flags);
+          asUsage(true, () => checkRunName(name));
+          session = startSession(config, { runsDir: flags.runs, name, version: VERSION });
         }
         const { run, trainer, experiment } = session;
         const out = process.stderr;
