@@ -90,8 +90,6 @@ function registerBpe(program: Command): void {
     .option('--force', FORCE_HELP, false)
     .action(async (flags: LearnFlags, cmd: Command) => {
       await runAction('bpe learn', cmd.optsWithGlobals().verbose, () => {
-        checkOutput(flags.out, '--out', flags.force);
-        if (flags.vocabOut !== undefined) checkOutput(flags.vocabOut, '--vocab-out', flags.force);
         const started = Date.now();
         const reading = new Progress('bpe learn: reading');
         const learning = new Progress('bpe learn: merges');
@@ -117,6 +115,9 @@ function registerBpe(program: Command): void {
         });
         reading.stop();
         learning.stop();
+        // Checked after the input was read, so a missing input is reported first.
+        checkOutput(flags.out, '--out', flags.force);
+        if (flags.vocabOut !== undefined) checkOutput(flags.vocabOut, '--vocab-out', flags.force);
         saveBpeCodes(flags.out, learned.model);
         if (flags.vocabOut) saveBpeVocabulary(flags.vocabOut, learned.vocabulary());
         const got = learned.model.merges.length;
