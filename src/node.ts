@@ -25,7 +25,7 @@ export {
 } from './viz/node.js';
 export { buildExperiment } from './train/experiment.js';
 export { readRunConfigInput } from './train/config-file.js';
-export { RunFolder, listRuns } from './train/run-folder.js';
+export { RunFolder, checkRunName, listRuns } from './train/run-folder.js';
 export {
   startSession, resumeSession, trainSession, loadRun, loadTrainedModel, type Session, type RunSummary,
 } from './train/session.js';

@@ -1,7 +1,10 @@
 import { GlimpseError } from '../index.js';
 
-/** Exit codes of the command line: usage errors (a bad flag or flag combination) exit 2. */
-export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130 } as const;
+/**
+ * Exit codes of the command line: usage errors (a bad flag or flag combination) exit 2; a run
+ * stopped by a signal exits 128 + its number, as a shell reports it (SIGINT 130, SIGTERM 143).
+ */
+export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 /** A command used wrongly: flags that do not go together, or one that does not apply. Exits 2. */
 export class UsageError extends GlimpseError {

@@ -64,6 +64,10 @@ abstract class AdamBase extends Optimizer<AdamConfig> {
   newBuffer(p: Tensor): Tensor {
     return this.zerosLike(p);
   }
+
+  protected buffersFor(h: AdamConfig): readonly string[] {
+    return h.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
+  }
 }
 
 /**

@@ -97,6 +97,9 @@ export abstract class Optimizer<H extends BaseHyper> {
   /** Updates `p` in place from its gradient `g`; `st` is its state, created empty. */
   protected abstract update(p: Tensor, g: Float32Array | Float64Array, st: ParamState, hyper: H): void;
 
+  /** The buffers a parameter has after its first update under `hyper` (loadStateDict requires exactly these). */
+  protected abstract buffersFor(hyper: H): readonly string[];
+
   /** Clears every parameter's gradient. */
   zeroGrad(): void {
     for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
@@ -170,6 +173,21 @@ export abstract class Optimizer<H extends BaseHyper> {
       buf.data.set(t.data);
       st.buffers[key.slice(dot + 1)] = buf;
     }
+    // A parameter that has stepped must have exactly its buffers: without its moments (or with
+    // another optimizer setting's) the run would go on, but not as it would have.
+    let index = 0;
+    this.paramGroups.forEach((g, gi) => {
+      const want = this.buffersFor(hypers[gi]!);
+      for (const p of g.params) {
+        const i = index++;
+        const st = states.get(p);
+        if (!st || st.step === 0) continue;
+        const missing = want.filter((name) => !Object.hasOwn(st.buffers, name));
+        const extra = Object.keys(st.buffers).filter((name) => !want.includes(name));
+        if (missing.length) throw new GlimpseError(`${k}.loadStateDict: parameter ${i} has taken ${st.step} steps but its ${missing.length === 1 ? 'buffer' : 'buffers'} ${missing.map((m) => `"${i}.${m}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; without ${missing.length === 1 ? 'it' : 'them'} the optimizer would not continue exactly`);
+        if (extra.length) throw new GlimpseError(`${k}.loadStateDict: parameter ${i} has a ${extra.map((m) => `"${i}.${m}"`).join(', ')} buffer that ${k} with these settings does not keep (expected ${want.length ? want.join(', ') : 'none'})`);
+      }
+    });
     this.paramGroups.forEach((g, gi) => Object.assign(g, hypers[gi]));
     this.state.clear();
     for (const [p, st] of states) this.state.set(p, st);

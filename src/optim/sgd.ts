@@ -42,6 +42,10 @@ export class SGD extends Optimizer<SGDConfig> {
     }
   }
 
+  protected buffersFor(h: SGDConfig): readonly string[] {
+    return h.momentum !== 0 ? ['momentum_buffer'] : [];
+  }
+
   protected update(p: Tensor, g: Float32Array | Float64Array, st: ParamState, h: SGDConfig): void {
     const w = p.data as Float32Array | Float64Array;
     const { lr, momentum: mu, dampening, weightDecay: wd, nesterov, maximize } = h;

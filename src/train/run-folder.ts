@@ -35,7 +35,7 @@ export class RunFolder implements CheckpointSink {
    * A new folder under `runsDir` named `name`, or `name-2`, `name-3`, … when taken.
    */
   static create(runsDir: string, name: string, config: RunConfig, version: string): RunFolder {
-    if (!/^[\w.+-]+$/.test(name)) throw new GlimpseError(`run name "${name}" may only use letters, digits and . _ + -`);
+    checkRunName(name);
     mkdirSync(runsDir, { recursive: true });
     let dir = join(runsDir, name);
     for (let k = 2; existsSync(dir); k++) dir = join(runsDir, `${name}-${k}`);
@@ -119,7 +119,38 @@ export class RunFolder implements CheckpointSink {
     writeFileAtomic(this.path(RUN_FILES.checkpoint), encodeSafetensors(tensors, {
       format: 'glimpse-checkpoint', trainer: JSON.stringify(s.state), optimizer: JSON.stringify(optimizerJson), schedule: JSON.stringify(s.schedule),
     }));
+    // Checkpoint first: a kill between the two leaves the checkpoint (what --resume reads) ahead,
+    // and resuming rewrites last.safetensors from it (repairLast).
+    this.writeLast(s);
+  }
+
+  private writeLast(s: TrainingSnapshot): void {
     writeFileAtomic(this.path(RUN_FILES.last), encodeSafetensors(s.model, { step: String(s.state.step), epoch: String(s.state.epoch) }));
+  }
+
+  /** The step last.safetensors records in its metadata (null when it is missing or has none). */
+  lastStep(): number | null {
+    if (!this.has(RUN_FILES.last)) return null;
+    const file = this.path(RUN_FILES.last);
+    const meta = withCheckedFile(file, 'weights', (f) => readSafetensorsHeader(f).metadata);
+    const step = Object.hasOwn(meta, 'step') ? Number(meta.step) : NaN;
+    return Number.isSafeInteger(step) ? step : null;
+  }
+
+  /**
+   * Rewrites last.safetensors from the checkpoint's weights when it is missing or records
+   * another step (a process killed between the two saves); returns whether it did.
+   */
+  repairLast(s: TrainingSnapshot): boolean {
+    let step: number | null;
+    try {
+      step = this.lastStep();
+    } catch {
+      step = null; // unreadable: the checkpoint's weights replace it
+    }
+    if (step === s.state.step) return false;
+    this.writeLast(s);
+    return true;
   }
 
   /** The checkpoint's trainer state and optimizer JSON, from its header alone (null when there is none). */
@@ -172,6 +203,17 @@ export class RunFolder implements CheckpointSink {
     const { tensors } = loadSafetensors(file, { check: (header) => checkWeightsFit(header, model, file) });
     inFile(file, () => model.loadStateDict(tensors));
   }
+}
+
+/**
+ * Throws unless `name` can name a run folder: letters, digits and . _ + -, not only dots (so it
+ * stays one folder inside the runs folder).
+ *
+ * @example checkRunName('reverse-luong'); // fine; checkRunName('..') throws
+ */
+export function checkRunName(name: string): void {
+  if (!/^[\w.+-]+$/.test(name)) throw new GlimpseError(`run name "${name}" may only use letters, digits and . _ + -`);
+  if (/^\.+$/.test(name)) throw new GlimpseError(`run name "${name}" is only dots; it needs a letter, digit or _ + -`);
 }
 
 /** Names of the runs in a runs folder, newest first. */

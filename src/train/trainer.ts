@@ -9,6 +9,7 @@ import { GlimpseError } from '../util/errors.js';
 import { Rng, type RngState, defaultRng, manualSeed } from '../util/rng.js';
 import { yieldToEventLoop } from '../util/yield.js';
 import type { TrainConfig } from './config.js';
+import { checkResumable } from './resume-check.js';
 import type { EpochPlan, Metrics, TrainingTask } from './types.js';
 
 /** One evaluation, as logged and kept in the history. */
@@ -119,11 +120,22 @@ export class Trainer<B> {
   }
 
   private restore(s: TrainingSnapshot): void {
+    const c = this.config;
+    checkResumable(s.state, s.optimizer.steps, {
+      epochs: c.epochs, maxSteps: c.maxSteps,
+      batches: () => {
+        const rng = new Rng(0);
+        rng.setState(s.state.epochRng);
+        const planned = this.task.planEpoch(rng).count;
+        return c.stepsPerEpoch > 0 ? Math.min(planned, c.stepsPerEpoch) : planned;
+      },
+    });
     this.task.model.loadStateDict(s.model);
     this.optimizer.loadStateDict(s.optimizer);
     if (s.schedule) this.scheduler.loadStateDict(s.schedule);
     if (this.task.restoreCarried) this.task.restoreCarried(s.carried);
     this.state = structuredClone(s.state);
+    if (!this.state.finished) this.state.stopReason = null; // 'interrupted' described the previous process
     defaultRng().setState(this.state.dropoutRng);
   }
 
@@ -139,7 +151,10 @@ export class Trainer<B> {
     };
   }
 
-  /** Asks the loop to stop after the current batch (Ctrl-C); it saves a resumable checkpoint first. */
+  /**
+   * Asks the loop to stop after the current batch (Ctrl-C, SIGTERM): it saves a resumable
+   * checkpoint that records `stopReason: 'interrupted'` (not finished) and returns.
+   */
   requestStop(): void {
     this.stopRequested = true;
   }
@@ -247,8 +262,8 @@ export class Trainer<B> {
         }
         if (c.maxSteps > 0 && s.step >= c.maxSteps && !s.finished) this.stop(`reached maxSteps ${c.maxSteps}`);
         if (this.stopRequested && !s.finished) {
+          s.stopReason = 'interrupted'; // recorded in the checkpoint; a resumed run clears it
           sink?.saveLast(this.snapshot());
-          s.stopReason = 'interrupted';
           return s;
         }
         if (s.finished) break;

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { GlimpseError, Rng, setBackend, train, viz } from '../../index.js';
 import { loadTrainedModel, writeAttentionPng } from '../../node.js';
 import { UsageError, runAction } from '../errors.js';
+import { FORCE_HELP, checkOutput } from '../outputs.js';
 import { SCALE_HELP, SCALE_NAMES, type ScaleName, heatmapScale } from '../heatmap-scale.js';
 import { float, int, oneOf } from '../parse.js';
 import { type LayerHeadFlags, addLayerHeadOptions, ansiHead, checkLayerHead, selection, writeGrid } from '../attention-grid.js';
@@ -22,6 +23,7 @@ interface GenerateFlags extends LayerHeadFlags, Omit<SearchFlags, 'temperature' 
   show: boolean;
   scale: ScaleName;
   backend?: string;
+  force: boolean;
 }
 
 export function registerGenerate(program: Command): void {
@@ -37,6 +39,7 @@ export function registerGenerate(program: Command): void {
     .option('--seed <n>', 'random seed (the same seed repeats the text)', int(0, 2 ** 32 - 1), 1)
     .option('--visualize <file>', 'write the attention heatmap (models with attention) to this PNG')
     .option('--show', 'print the attention heatmap in the terminal (models with attention)', false)
+    .option('--force', FORCE_HELP, false)
     .addOption(new Option('--scale <scale>', SCALE_HELP).argParser(oneOf(SCALE_NAMES)).default('auto'))
     .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)');
   addLayerHeadOptions(addSearchFlags(command, 'generate'))
@@ -46,6 +49,7 @@ export function registerGenerate(program: Command): void {
         const greedy = flags.temperature === 0;
         if (greedy && (flags.topK > 0 || flags.topP < 1)) throw new UsageError('--temperature 0 is greedy decoding; --top-k and --top-p apply to sampling');
         const { noRepeatNgram, repetitionPenalty } = searchSettings('generate', flags, { beam: 1, nBest: 1, maxTokens: flags.maxTokens });
+        if (flags.visualize !== undefined) checkOutput(flags.visualize, '--visualize', flags.force);
         if (flags.backend) setBackend(flags.backend);
         const trained = loadTrainedModel(flags.run);
         const wantsAttention = flags.visualize !== undefined || flags.show;

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { GlimpseError, Rng, data } from '../../index.js';
 import { learnBpeFromFiles, loadSubwordModelFile, saveBpeCodes, saveBpeVocabulary } from '../../node.js';
 import { runAction } from '../errors.js';
+import { FORCE_HELP, checkOutput } from '../outputs.js';
 import { float, int } from '../parse.js';
 import { Progress } from '../progress.js';
 
@@ -11,6 +12,7 @@ interface LearnFlags {
   out: string;
   minFrequency: number;
   vocabOut?: string;
+  force: boolean;
 }
 
 interface ModelFlags {
@@ -85,6 +87,7 @@ function registerBpe(program: Command): void {
     .requiredOption('--out <codes>', 'codes file to write (#version: 0.2, then one "A B" merge per line)')
     .option('--min-frequency <k>', 'stop when no pair occurs at least k times', int(1), 2)
     .option('--vocab-out <file>', 'also write the vocabulary of the encoded input ("PIECE COUNT" lines), for --vocabulary')
+    .option('--force', FORCE_HELP, false)
     .action(async (flags: LearnFlags, cmd: Command) => {
       await runAction('bpe learn', cmd.optsWithGlobals().verbose, () => {
         const started = Date.now();
@@ -112,6 +115,9 @@ function registerBpe(program: Command): void {
         });
         reading.stop();
         learning.stop();
+        // Checked after the input was read, so a missing input is reported first.
+        checkOutput(flags.out, '--out', flags.force);
+        if (flags.vocabOut !== undefined) checkOutput(flags.vocabOut, '--vocab-out', flags.force);
         saveBpeCodes(flags.out, learned.model);
         if (flags.vocabOut) saveBpeVocabulary(flags.vocabOut, learned.vocabulary());
         const got = learned.model.merges.length;

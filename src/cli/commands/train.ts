@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { GlimpseError, models, optim, ruleOf, setBackend, train } from '../../index.js';
-import { readRunConfigInput, resumeSession, startSession } from '../../node.js';
+import { checkRunName, readRunConfigInput, resumeSession, startSession } from '../../node.js';
 import { EXIT, UsageError, runAction } from '../errors.js';
 import { oneOf } from '../parse.js';
 import { CONFIG_FLAGS, type FlagContext, addConfigFlags, applyConfigFlags } from '../train-flags.js';
@@ -156,15 +156,19 @@ Examples:
           session = resumeSession(flags.resume);
         } else {
           const config = runConfigFrom(flags, given);
-          session = startSession(config, { runsDir: flags.runs, name: flags.name ?? defaultName(config, flags), version: VERSION });
+          const name = flags.name ?? defaultName(config, flags);
+          asUsage(true, () => checkRunName(name));
+          session = startSession(config, { runsDir: flags.runs, name, version: VERSION });
         }
         const { run, trainer, experiment } = session;
         const out = process.stderr;
         out.write(`${session.resumed ? 'resuming' : 'training'} ${experiment.config.task} (${experiment.model.numParameters().toLocaleString('en-US')} parameters) in ${run.dir}\n`);
+        if (session.cleaned.length) out.write(`removed ${session.cleaned.length} temporary file(s) left by an interrupted save: ${session.cleaned.join(', ')}\n`);
+        if (session.repairedLast) out.write(`last.safetensors did not hold the checkpoint's step ${trainer.state.step}; rewritten from checkpoint.safetensors\n`);
         const summary = await trainWithProgress(session, flags.progress, (line) => out.write(`${line}\n`));
-        if (summary.stopReason === 'interrupted') {
-          out.write(`interrupted at step ${summary.steps}; resume with: glimpse train --resume ${run.dir}\n`);
-          process.exitCode = EXIT.interrupted;
+        if (!summary.finished) {
+          out.write(`interrupted${summary.signal ? ` (${summary.signal})` : ''} at step ${summary.steps}; the checkpoint was saved; resume with: glimpse train --resume ${run.dir}\n`);
+          process.exitCode = summary.signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
           return;
         }
         out.write(`${summary.stopReason} after ${summary.steps} steps (${summary.trainSeconds.toFixed(1)} s of training)\n`);

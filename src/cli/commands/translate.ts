@@ -7,6 +7,7 @@ import { SCALE_HELP, SCALE_NAMES, type ScaleName, heatmapScale } from '../heatma
 import { int, oneOf } from '../parse.js';
 import { type SearchFlags, addSearchFlags, checkTargetFlags, collectRuns, constraintFlags, searchSettings } from '../search-flags.js';
 import { stdinLines } from '../stdin.js';
+import { FORCE_HELP, checkOutput, claimOutput } from '../outputs.js';
 import { type LayerHeadFlags, addLayerHeadOptions, ansiHead, checkLayerHead, selection, writeGrid } from '../attention-grid.js';
 
 /** Bounds of the search a user can ask for. */
@@ -23,6 +24,7 @@ interface TranslateFlags extends SearchFlags, LayerHeadFlags {
   scale: ScaleName;
   scores: boolean;
   backend?: string;
+  force: boolean;
 }
 
 /** FILE for one input; FILE-1.png, FILE-2.png … for several. */
@@ -44,6 +46,7 @@ export function registerTranslate(program: Command): void {
     .option('--scores', 'print each hypothesis with its score (beam search: the length-normalised log-probability)', false)
     .option('--visualize <file>', 'write the attention heatmap of the best hypothesis to this PNG (-1, -2… per sentence when several)')
     .option('--show', 'print the attention heatmap of the best hypothesis in the terminal', false)
+    .option('--force', FORCE_HELP, false)
     .addOption(new Option('--scale <scale>', SCALE_HELP).argParser(oneOf(SCALE_NAMES)).default('auto'))
     .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)');
   addLayerHeadOptions(addSearchFlags(command, 'translate'))
@@ -51,6 +54,9 @@ export function registerTranslate(program: Command): void {
       await runAction('translate', cmd.optsWithGlobals().verbose, async () => {
         if (flags.nBest > flags.beam && !flags.sample) throw new UsageError(`--n-best ${flags.nBest} needs --beam of at least ${flags.nBest}, got ${flags.beam}`);
         const search = searchSettings('translate', flags, flags);
+        const fromArgs = sentences.length > 0;
+        const several = !fromArgs || sentences.length > 1;
+        if (flags.visualize !== undefined) checkOutput(pictureName(flags.visualize, 0, several), '--visualize', flags.force);
         const constraints = constraintFlags(flags);
         if (flags.backend) setBackend(flags.backend);
         const models = flags.run.map((dir) => loadTrainedModel(dir));
@@ -65,9 +71,7 @@ export function registerTranslate(program: Command): void {
         if (flags.beam > trained.vocabs.tgt.size) {
           throw new UsageError(`--beam ${flags.beam} is larger than the target vocabulary (${trained.vocabs.tgt.size} tokens); a beam never needs more`);
         }
-        const fromArgs = sentences.length > 0;
         if (!fromArgs && process.stdin.isTTY) throw new GlimpseError('no input: give sentences as arguments or pipe them on standard input, one per line');
-        const several = !fromArgs || sentences.length > 1;
         let count = 0;
         let failed = 0;
         // One output line (or n-best block) per input line, always: a blank line gets a blank
@@ -117,7 +121,9 @@ async function show(trained: train.TrainedModel, t: train.Translation, flags: Tr
     const cross = grid.at(-1)!;
     if (flags.show) process.stderr.write(`${ansiHead(cross, flags, flags.scale, `for "${line}" (rows: output, columns: input)`)}\n`);
     if (flags.visualize) {
+      checkOutput(file, '--visualize', flags.force);
       await writeGrid(file, grid, { title, scale: flags.scale });
+      claimOutput(file);
       process.stderr.write(`attention grid: ${file}\n`);
     }
     return;
@@ -132,10 +138,12 @@ async function show(trained: train.TrainedModel, t: train.Translation, flags: Tr
     })}\n`);
   }
   if (flags.visualize) {
+    checkOutput(file, '--visualize', flags.force);
     await writeAttentionPng(file, {
       weights, rowLabels: rows, colLabels: t.source.tokens, ...scale,
       title, yTitle: 'output', xTitle: 'input',
     });
+    claimOutput(file);
     process.stderr.write(`attention heatmap: ${file}\n`);
   }
 }
