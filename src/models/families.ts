@@ -114,7 +114,7 @@ const lmTable = {
   rnn: archOf<LanguageModelConfig, LmSizes, LanguageModelLike>(
     'embedding → stacked LSTM/GRU → optional causal attention over the window → linear (PROTOCOL W1)',
     'LanguageModel', LANGUAGE_MODEL_SPEC, { vocabSize: 1 }, (c, init) => new LanguageModel(c, init),
-    (c) => `${c.cell}${c.attention ? ' + attention' : ''} language model, ${c.numLayers} × ${c.hiddenSize}`,
+    (c) => `${c.cell}${c.stepped ? ' (cells stepped in a loop)' : ''}${c.attention ? ' + attention' : ''} language model, ${c.numLayers} × ${c.hiddenSize}`,
   ),
   transformer: archOf<TransformerLanguageModelConfig, LmSizes, LanguageModelLike>(
     'decoder-only Transformer: embedding + learned positions → causal self-attention layers → linear (PROTOCOL W1 transformer)',

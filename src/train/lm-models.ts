@@ -24,6 +24,10 @@ const table = {
     arch: 'rnn', model: { cell: 'lstm', attention: true },
   },
   'gru-attn': { summary: 'the same with GRU layers', arch: 'rnn', model: { cell: 'gru', attention: true } },
+  'lstm-scratch': {
+    summary: 'the lstm model with its recurrence as the from-scratch LSTMCell stepped in a loop (same weights and results, slower)',
+    arch: 'rnn', model: { cell: 'lstm', attention: false, stepped: true },
+  },
   transformer: {
     summary: 'decoder-only Transformer: 4 pre-norm GELU layers of 256, 4 heads, learned positions over the window (PROTOCOL W1 transformer)',
     arch: 'transformer',
