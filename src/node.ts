@@ -21,7 +21,7 @@ export {
 } from './data/node.js';
 export {
   svgToPng, attentionHeatmapPng, trainingCurvesPng, groupedBarsPng,
-  writeAttentionPng, writeAttentionGridPng, writeTrainingCurvesPng, writeGroupedBarsPng, dejavuTextWidth,
+  writeAttentionPng, writeAttentionGridPng, writeTrainingCurvesPng, writeGroupedBarsPng, writeCompareCurvesPng, dejavuTextWidth,
 } from './viz/node.js';
 export { buildExperiment } from './train/experiment.js';
 export { readRunConfigInput } from './train/config-file.js';

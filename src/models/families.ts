@@ -10,6 +10,7 @@ import type { Tensor } from '../core/tensor.js';
 import type { InitOptions, Module, RecurrentState } from '../nn/index.js';
 import { type ConfigSpec, resolveConfig } from '../util/config.js';
 import { GlimpseError } from '../util/errors.js';
+import { ENCODER_DECODER_LM_SPEC, EncoderDecoderLm, type EncoderDecoderLmConfig } from './encdec-lm.js';
 import { LANGUAGE_MODEL_SPEC, LanguageModel, type LanguageModelConfig } from './lm.js';
 import { SEQ2SEQ_SPEC, Seq2Seq, type Seq2SeqConfig, type SourceBatch } from './seq2seq.js';
 import type { AttentionMapGroup } from './attention-maps.js';
@@ -114,13 +115,18 @@ const lmTable = {
   rnn: archOf<LanguageModelConfig, LmSizes, LanguageModelLike>(
     'embedding → stacked LSTM/GRU → optional causal attention over the window → linear (PROTOCOL W1)',
     'LanguageModel', LANGUAGE_MODEL_SPEC, { vocabSize: 1 }, (c, init) => new LanguageModel(c, init),
-    (c) => `${c.cell}${c.attention ? ' + attention' : ''} language model, ${c.numLayers} × ${c.hiddenSize}`,
+    (c) => `${c.cell}${c.stepped ? ' (cells stepped in a loop)' : ''}${c.attention ? ' + attention' : ''} language model, ${c.numLayers} × ${c.hiddenSize}`,
   ),
   transformer: archOf<TransformerLanguageModelConfig, LmSizes, LanguageModelLike>(
     'decoder-only Transformer: embedding + learned positions → causal self-attention layers → linear (PROTOCOL W1 transformer)',
     'TransformerLanguageModel', TRANSFORMER_LM_SPEC, { vocabSize: 1 }, (c, init) => new TransformerLanguageModel(c, init),
     (c) => `transformer language model, ${c.numLayers} ${c.normFirst ? 'pre' : 'post'}-norm layers × d_model ${c.dModel}, ${c.nhead} heads, context ${c.contextSize}`,
     (c, where) => checkHeads(c.dModel, c.nhead, where),
+  ),
+  encdec: archOf<EncoderDecoderLmConfig, LmSizes, LanguageModelLike>(
+    'the lesson\'s encoder–decoder LM: encoder cell over the window, decoder cell attending (dot product) over its states',
+    'EncoderDecoderLm', ENCODER_DECODER_LM_SPEC, { vocabSize: 1 }, (c, init) => new EncoderDecoderLm(c, init),
+    (c) => `${c.cell} encoder–decoder language model with dot-product attention, ${c.hiddenSize} hidden`,
   ),
 } satisfies Record<string, ArchRule<LmSizes, LanguageModelLike>>;
 

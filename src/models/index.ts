@@ -16,6 +16,7 @@ export {
   LanguageModel, LANGUAGE_MODEL_SPEC,
   type LanguageModelConfig, type LanguageModelOutput, type LanguageModelStepState,
 } from './lm.js';
+export { EncoderDecoderLm, ENCODER_DECODER_LM_SPEC, type EncoderDecoderLmConfig, type EncoderDecoderLmState } from './encdec-lm.js';
 export { Seq2Seq, SEQ2SEQ_SPEC, type Seq2SeqConfig, type SourceBatch } from './seq2seq.js';
 export {
   ATTENTION, ATTENTION_KINDS, type AttentionKind, type AttentionRule, type AttentionDims, type AttentionOption, type DecoderFlowName,

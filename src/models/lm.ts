@@ -1,7 +1,7 @@
 import { tensor } from '../core/create.js';
 import { noGrad } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
-import { type InitOptions, Dropout, Embedding, type GRU, type LSTM, Linear, Module, type RecurrentState } from '../nn/index.js';
+import { type InitOptions, Dropout, Embedding, type GRU, type LSTM, Linear, Module, type RecurrentState, type SteppedRNN } from '../nn/index.js';
 import { uniform } from '../nn/init.js';
 import {
   concat, indexSelect, logSoftmax, reshape, scaledDotProductAttention, slice, tanh, transpose,
@@ -33,6 +33,11 @@ export interface LanguageModelConfig {
   tieWeights?: boolean;
   /** How many past states attention sees when generating (training sees its BPTT window). */
   attentionWindow?: number;
+  /**
+   * Run the recurrence as the from-scratch cell stepped in a loop (`nn.SteppedRNN`, the lesson's
+   * gate formulas) instead of the fused kernel: same parameters, same results, slower.
+   */
+  stepped?: boolean;
 }
 
 export const LANGUAGE_MODEL_SPEC: ConfigSpec<LanguageModelConfig> = {
@@ -46,6 +51,7 @@ export const LANGUAGE_MODEL_SPEC: ConfigSpec<LanguageModelConfig> = {
   embeddingDropout: { type: 'number', min: 0, max: 1, maxExclusive: true, default: 0 },
   tieWeights: { type: 'boolean', default: false },
   attentionWindow: { type: 'int', min: 1, max: 1_000_000, default: 35 },
+  stepped: { type: 'boolean', default: false },
 };
 
 /** What a forward pass over a window returns. */
@@ -73,7 +79,7 @@ export interface LanguageModelStepState {
 export class LanguageModel extends Module {
   readonly config: Readonly<Required<LanguageModelConfig>>;
   readonly encoder: Embedding;
-  readonly rnn: LSTM | GRU;
+  readonly rnn: LSTM | GRU | SteppedRNN;
   readonly combine: Linear | null;
   readonly decoder: Linear;
   private readonly drop: Dropout;
@@ -89,7 +95,9 @@ export class LanguageModel extends Module {
     const H = c.hiddenSize;
     // Names as the PyTorch reference (pytorch/examples word_language_model), so state dicts move both ways.
     this.encoder = this.registerModule('encoder', new Embedding({ numEmbeddings: c.vocabSize, embeddingDim: c.embeddingSize }, init));
-    this.rnn = this.registerModule('rnn', RECURRENT_KINDS[c.cell].layer({ inputSize: c.embeddingSize, hiddenSize: H, numLayers: c.numLayers, dropout: c.numLayers > 1 ? c.dropout : 0 }, init));
+    const kind = RECURRENT_KINDS[c.cell];
+    const stack = { inputSize: c.embeddingSize, hiddenSize: H, numLayers: c.numLayers, dropout: c.numLayers > 1 ? c.dropout : 0 };
+    this.rnn = this.registerModule('rnn', c.stepped ? kind.stepped(stack, init) : kind.layer(stack, init));
     this.combine = c.attention ? this.registerModule('combine', new Linear({ inFeatures: 2 * H, outFeatures: H }, init)) : null;
     this.decoder = this.registerModule('decoder', new Linear({ inFeatures: H, outFeatures: c.vocabSize }, init));
     this.drop = this.registerModule('drop', new Dropout({ p: c.dropout }, init));

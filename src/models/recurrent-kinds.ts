@@ -3,7 +3,7 @@
  * model that takes a `cell` option gets it.
  */
 import {
-  type CellConfig, GRU, GRUCell, type InitOptions, LSTM, LSTMCell, type RNNConfig,
+  type CellConfig, GRU, GRUCell, type InitOptions, LSTM, LSTMCell, type RNNConfig, SteppedRNN, type SteppedRNNConfig,
 } from '../nn/index.js';
 import { tableKeys } from '../util/table.js';
 
@@ -12,11 +12,19 @@ export interface RecurrentKind {
   layer(config: RNNConfig, init: InitOptions): GRU | LSTM;
   /** One cell (the decoder's), stepped through its own forward / forwardSequence. */
   cell(config: CellConfig, init: InitOptions): GRUCell | LSTMCell;
+  /** The same stack as `layer` (one direction) with its cell stepped in a loop: the from-scratch recurrence. */
+  stepped(config: SteppedRNNConfig, init: InitOptions): SteppedRNN;
 }
 
 const table = {
-  gru: { layer: (c, init) => new GRU(c, init), cell: (c, init) => new GRUCell(c, init) },
-  lstm: { layer: (c, init) => new LSTM(c, init), cell: (c, init) => new LSTMCell(c, init) },
+  gru: {
+    layer: (c, init) => new GRU(c, init), cell: (c, init) => new GRUCell(c, init),
+    stepped: (c, init) => new SteppedRNN(c, (cc, i) => new GRUCell(cc, i), init),
+  },
+  lstm: {
+    layer: (c, init) => new LSTM(c, init), cell: (c, init) => new LSTMCell(c, init),
+    stepped: (c, init) => new SteppedRNN(c, (cc, i) => new LSTMCell(cc, i), init),
+  },
 } satisfies Record<string, RecurrentKind>;
 
 /** 'gru' | 'lstm' */

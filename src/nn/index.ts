@@ -13,5 +13,6 @@ export { LayerNorm, type LayerNormConfig } from './layernorm.js';
 export { type RecurrentState } from './state.js';
 export { LSTMCell, GRUCell, type CellConfig } from './cells.js';
 export { LSTM, GRU, type RNNConfig, type RNNForwardOptions, type RNNOutput } from './rnn.js';
+export { SteppedRNN, type SteppedRNNConfig, type CellFactory } from './stepped-rnn.js';
 export * from './attention/index.js';
 export * from './transformer/index.js';

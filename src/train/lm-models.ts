@@ -24,6 +24,14 @@ const table = {
     arch: 'rnn', model: { cell: 'lstm', attention: true },
   },
   'gru-attn': { summary: 'the same with GRU layers', arch: 'rnn', model: { cell: 'gru', attention: true } },
+  'lstm-scratch': {
+    summary: 'the lstm model with its recurrence as the from-scratch LSTMCell stepped in a loop (same weights and results, slower)',
+    arch: 'rnn', model: { cell: 'lstm', attention: false, stepped: true },
+  },
+  'encdec-attn': {
+    summary: 'the lesson\'s encoder–decoder LM: LSTMCell encoder over the window, LSTMCell decoder with dot-product attention over its states, log-softmax',
+    arch: 'encdec', model: { cell: 'lstm' },
+  },
   transformer: {
     summary: 'decoder-only Transformer: 4 pre-norm GELU layers of 256, 4 heads, learned positions over the window (PROTOCOL W1 transformer)',
     arch: 'transformer',

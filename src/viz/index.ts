@@ -10,7 +10,8 @@
  *
  * @packageDocumentation
  */
-export { attentionHeatmapSvg, attentionGridSvg, trainingCurvesSvg, groupedBarsSvg } from './svg.js';
+export { attentionHeatmapSvg, attentionGridSvg, trainingCurvesSvg, groupedBarsSvg, compareCurvesSvg } from './svg.js';
+export { compareCurvesSpec, type CompareCurvesInput } from './compare-curves-spec.js';
 export { attentionGridSpec, type AttentionGridInput, type AttentionGridSection } from './heatmap-grid-spec.js';
 export { groupedBarsSpec, type GroupedBarsInput } from './bars-spec.js';
 export {

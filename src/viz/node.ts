@@ -9,7 +9,8 @@ import { FONT_FAMILY_NAME, dejavuTextWidth, fontFiles } from './fonts.js';
 import { pngSupport } from './optional-deps.js';
 import type { AttentionHeatmapInput } from './heatmap-spec.js';
 import type { EpochRecord, TrainingCurvesOptions } from './curves-spec.js';
-import { attentionGridSvg, attentionHeatmapSvg, groupedBarsSvg, trainingCurvesSvg } from './svg.js';
+import { attentionGridSvg, attentionHeatmapSvg, compareCurvesSvg, groupedBarsSvg, trainingCurvesSvg } from './svg.js';
+import type { CompareCurvesInput } from './compare-curves-spec.js';
 import type { AttentionGridInput } from './heatmap-grid-spec.js';
 import type { GroupedBarsInput } from './bars-spec.js';
 import type { RenderOptions } from './render-svg.js';
@@ -84,6 +85,17 @@ export async function trainingCurvesPng(history: readonly EpochRecord[], opts: T
 export async function groupedBarsPng(input: GroupedBarsInput, png: PngOptions = {}): Promise<Buffer> {
   pngSupport();
   return svgToPng(await groupedBarsSvg(input, NODE_RENDER), png);
+}
+
+/**
+ * Writes a PNG of several runs' curves on one set of axes to `path` atomically.
+ *
+ * @example
+ * await writeCompareCurvesPng('lessons/lstm-vs-gru/curves.png', { title: 'Validation exact match', xTitle: 'step', yTitle: 'exact', series });
+ */
+export async function writeCompareCurvesPng(path: string, input: CompareCurvesInput, png: PngOptions = {}): Promise<void> {
+  pngSupport();
+  writeFileAtomic(path, svgToPng(await compareCurvesSvg(input, NODE_RENDER), png));
 }
 
 /** Writes a grouped-bars PNG to `path` atomically. */

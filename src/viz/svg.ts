@@ -6,6 +6,7 @@ import { trainingCurvesSpec, type EpochRecord, type TrainingCurvesOptions } from
 import { renderSvg, type RenderOptions } from './render-svg.js';
 import { type GroupedBarsInput, groupedBarsSpec } from './bars-spec.js';
 import { type AttentionGridInput, attentionGridSpec } from './heatmap-grid-spec.js';
+import { type CompareCurvesInput, compareCurvesSpec } from './compare-curves-spec.js';
 
 /**
  * SVG of attention grids, layers × heads per kind of attention (see `attentionGridSpec`).
@@ -48,4 +49,15 @@ export function trainingCurvesSvg(history: readonly EpochRecord[], opts: Trainin
  */
 export function groupedBarsSvg(input: GroupedBarsInput, render: RenderOptions = {}): Promise<string> {
   return renderSvg(groupedBarsSpec(input), render);
+}
+
+/**
+ * SVG of several runs' curves on one set of axes.
+ *
+ * @example
+ * const svg = await compareCurvesSvg({ title: 'Validation exact match', xTitle: 'step', yTitle: 'exact', percent: true,
+ *   series: [{ name: 'lstm', points: [{ x: 100, y: 0.2 }, { x: 200, y: 0.6 }] }, { name: 'gru', points: [{ x: 100, y: 0.3 }, { x: 200, y: 0.7 }] }] });
+ */
+export function compareCurvesSvg(input: CompareCurvesInput, render: RenderOptions = {}): Promise<string> {
+  return renderSvg(compareCurvesSpec(input), render);
 }

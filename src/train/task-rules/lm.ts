@@ -26,6 +26,12 @@ const PRESETS: { readonly [A in LmArch]: TaskPreset } = {
     },
     train: { ...W1_TRAIN, lr: 1e-3 },
   },
+  // The lesson's encoder–decoder LM at W1's data, sizes and recipe (one encoder and one decoder cell of 256).
+  encdec: {
+    data: DATA,
+    model: { arch: 'encdec', cell: 'lstm', embeddingSize: 256, hiddenSize: 256, dropout: 0.2 },
+    train: W1_TRAIN,
+  },
 };
 
 /** Language modelling (PROTOCOL W1: a word-level LM of Tiny Shakespeare). */

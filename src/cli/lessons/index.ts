@@ -1,0 +1,15 @@
+/**
+ * The lessons `glimpse lesson NAME` runs, as a table: a new lesson is one file and one row.
+ */
+import { tableKeys } from '../../index.js';
+import type { LessonRule } from './lesson.js';
+import { lstmVsGru } from './lstm-vs-gru.js';
+
+const table = {
+  'lstm-vs-gru': lstmVsGru,
+} satisfies Record<string, LessonRule>;
+
+export type LessonName = keyof typeof table;
+export const LESSONS: { readonly [K in LessonName]: LessonRule } = table;
+export const LESSON_NAMES = tableKeys(LESSONS);
+export { type LessonContext, type LessonRule, textTable } from './lesson.js';

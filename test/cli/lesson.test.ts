@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { glimpse } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'glimpse-lesson-'));
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+
+describe('glimpse lesson', () => {
+  it('with no name lists the lessons, one line each', () => {
+    const r = glimpse(['lesson']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}lstm-vs-gru {2}LSTM and GRU, each with and without attention/m);
+  });
+
+  it('lstm-vs-gru --quick trains four models, prints their table and writes the chart, only inside --out', () => {
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    const r = glimpse(['lesson', 'lstm-vs-gru', '--quick', '--out', 'out', '--steps', '6', '--seed', '3'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(cwd)).toEqual(['out']);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('LSTM vs GRU, with and without attention, on reverse: 6 steps each, seed 3');
+    expect(lines[1]).toMatch(/^model +parameters +train time +valid exact match \(last\) +test exact match \(best\)$/);
+    const rows = lines.slice(3, 7).map((l) => l.split(/ {2,}/));
+    expect(rows.map((c) => c[0])).toEqual(['lstm', 'lstm-attn', 'gru', 'gru-attn']);
+    // Attention adds parameters; a GRU has three gates to the LSTM's four.
+    const params = Object.fromEntries(rows.map((c) => [c[0], Number(c[1]!.replace(/,/g, ''))]));
+    expect(params['lstm-attn']).toBeGreaterThan(params.lstm!);
+    expect(params.gru).toBeLessThan(params.lstm!);
+    const png = readFileSync(join(cwd, 'out', 'lstm-vs-gru.png'));
+    expect(png.subarray(0, 4).equals(PNG)).toBe(true);
+    const results = JSON.parse(readFileSync(join(cwd, 'out', 'results.json'), 'utf8')) as { results: { model: string; steps: number }[] };
+    expect(results.results.map((x) => x.steps)).toEqual([6, 6, 6, 6]);
+    expect(existsSync(join(cwd, 'out', 'runs', 'gru-attn', 'metrics.jsonl'))).toBe(true);
+  });
+
+  it('rejects an unknown lesson and an --out that is a file, with one line and exit 2', () => {
+    const unknown = glimpse(['lesson', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toMatch(/^glimpse lesson: unknown lesson "nope"; the lessons are: lstm-vs-gru/);
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const r = glimpse(['lesson', 'lstm-vs-gru', '--quick', '--out', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`glimpse lesson: --out ${file} is a file; expected a folder for the lesson's pictures`);
+  });
+});
