@@ -64,7 +64,7 @@ const scheduleOption = (option: optim.ScheduleOption) => (ctx: FlagContext): str
   ctx.schedule.options.includes(option) ? null : `applies to the schedules that read ${option} (${optim.SCHEDULE_NAMES.filter((n) => optim.SCHEDULES[n].options.includes(option)).join(', ')}), not ${ctx.scheduleName}`;
 
 /** Applies only with an attention kind whose scorer has this option. */
-const attentionOption = (option: 'heads' | 'attentionSize' | 'attentionBias') => (ctx: FlagContext): string | null => {
+const attentionOption = (option: models.AttentionOption) => (ctx: FlagContext): string | null => {
   if (!ctx.attention) return null; // the key check below reports architectures without attention options
   return ctx.attention.options.includes(option) ? null : `applies to the attention kinds that use ${option} (${models.ATTENTION_KINDS.filter((k) => models.ATTENTION[k].options.includes(option)).join(', ')}), not ${ctx.attentionName}`;
 };
@@ -87,7 +87,11 @@ export const CONFIG_FLAGS = {
   },
   cell: { flags: '--cell <kind>', help: `seq2seq recurrent cell: ${models.RECURRENT_KIND_NAMES.join(', ')}`, parse: oneOf(models.RECURRENT_KIND_NAMES), target: model('cell') },
   heads: { flags: '--heads <n>', help: 'heads of multi-head attention (Transformer: nhead, dividing --d-model)', parse: int(1, models.MAX_HEADS), target: modelKeyOf('heads', 'nhead'), applies: attentionOption('heads') },
-  attentionSize: { flags: '--attention-size <n>', help: 'hidden size of the additive / concat scorer', parse: int(1, models.MAX_LAYER_SIZE), target: model('attentionSize'), applies: attentionOption('attentionSize') },
+  attentionSize: { flags: '--attention-size <n>', help: 'hidden size of the additive / concat scorer and of local-p\'s position predictor', parse: int(1, models.MAX_LAYER_SIZE), target: model('attentionSize'), applies: attentionOption('attentionSize') },
+  attentionWindow: {
+    flags: '--attention-window <D>', help: 'local attention: half-width D of the window [p_t - D, p_t + D] (default 5)', parse: int(1, models.MAX_WINDOW),
+    target: model('attentionWindow'), applies: attentionOption('attentionWindow'),
+  },
   inputFeeding: {
     flags: '--input-feeding', help: 'Luong input feeding (the preset for Luong attention in synthetic tasks)', target: model('inputFeeding'),
     applies: (ctx: FlagContext) => (!ctx.attention || ctx.attention.flow === 'after-cell' ? null : `applies to Luong-style attention (queried after the cell), not ${ctx.attentionName}`),

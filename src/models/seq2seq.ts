@@ -3,7 +3,7 @@ import { noGrad } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
 import {
   Dropout, Embedding, type GRU, type GRUCell, type InitOptions, type LSTM, type LSTMCell, Linear, Module, type RecurrentState,
-  type SourceAttender, lengthMask,
+  LOCAL_WINDOW, type SourceAttender, lengthMask,
 } from '../nn/index.js';
 import {
   argmax, concat, crossEntropy, indexSelect, logSoftmax, ne, reshape, select, stack,
@@ -15,7 +15,7 @@ import { ATTENTION, ATTENTION_KINDS, type AttentionDims, type AttentionKind, typ
 import { BRIDGES, BRIDGE_KINDS, type BridgeKind } from './bridges.js';
 import { DECODER_FLOWS, type DecoderFlow, type DecoderParts, type DecoderState, type Encoded, type StepResult } from './decoder-flows.js';
 import { RECURRENT_KINDS, RECURRENT_KIND_NAMES, type RecurrentKindName } from './recurrent-kinds.js';
-import { MAX_HEADS, MAX_LAYERS, MAX_LAYER_SIZE, MAX_VOCAB } from './limits.js';
+import { MAX_HEADS, MAX_LAYERS, MAX_LAYER_SIZE, MAX_VOCAB, MAX_WINDOW } from './limits.js';
 import type { StepModel } from './step.js';
 
 export { ATTENTION, ATTENTION_KINDS, type AttentionKind } from './attention-kinds/index.js';
@@ -46,6 +46,8 @@ export interface Seq2SeqConfig {
   attentionBias?: boolean;
   /** Heads of multi-head attention. */
   heads?: number;
+  /** D: half-width of the window [p_t − D, p_t + D] of local attention (`local-m`, `local-p`). */
+  attentionWindow?: number;
   /** Luong's input feeding: the decoder reads [e_t; h̃_{t−1}]. */
   inputFeeding?: boolean;
   /** Initial decoder state from the encoder's final states [h_fwd_last; h_bwd_first] (see {@link BRIDGES}). */
@@ -70,6 +72,7 @@ export const SEQ2SEQ_SPEC: ConfigSpec<Seq2SeqConfig> = {
   attentionSize: { type: 'int', min: 1, max: MAX_LAYER_SIZE, default: 512 },
   attentionBias: { type: 'boolean', default: false },
   heads: { type: 'int', min: 1, max: MAX_HEADS, default: 4 },
+  attentionWindow: { type: 'int', min: 1, max: MAX_WINDOW, default: LOCAL_WINDOW },
   inputFeeding: { type: 'boolean', default: false },
   bridge: { type: 'enum', values: BRIDGE_KINDS, default: 'tanh-linear' },
   dropout: { type: 'number', min: 0, max: 1, maxExclusive: true, default: 0.3 },
@@ -118,7 +121,7 @@ export class Seq2Seq extends Module implements DecoderParts {
     this.rule = ATTENTION[c.attention];
     this.flow = DECODER_FLOWS[this.rule.flow];
     const bridge = BRIDGES[c.bridge];
-    const dims: AttentionDims = { D, M, attentionSize: c.attentionSize, attentionBias: c.attentionBias, heads: c.heads };
+    const dims: AttentionDims = { D, M, attentionSize: c.attentionSize, attentionBias: c.attentionBias, heads: c.heads, attentionWindow: c.attentionWindow };
     const problem = bridge.check?.(M, D) ?? this.rule.check?.(dims) ?? null;
     if (problem) throw new GlimpseError(`Seq2Seq: ${problem}`);
     if (c.inputFeeding && !this.flow.feeds) throw new GlimpseError(`Seq2Seq: inputFeeding applies to Luong-style attention, not "${c.attention}"`);
@@ -212,7 +215,7 @@ export class Seq2Seq extends Module implements DecoderParts {
     if (all) return { features: all.features, attention: all.attention };
     const T = tgtIn.shape[1]!;
     const rng = options.rng ?? defaultRng();
-    let s: DecoderState = { enc, rnn: enc.state, feed: null };
+    let s: DecoderState = { enc, rnn: enc.state, feed: null, t: 0 };
     const feats: Tensor[] = [];
     const weights: Tensor[] = [];
     let prevPred: Tensor | null = null;
@@ -282,6 +285,7 @@ export class Seq2Seq extends Module implements DecoderParts {
           enc: { memory: pick(enc.memory), keys: enc.keys ? pick(enc.keys) : null, mask: pick(enc.mask), state: enc.state },
           rnn: { h: pick(s.rnn.h), c: s.rnn.c ? pick(s.rnn.c) : null },
           feed: s.feed ? pick(s.feed) : null,
+          t: s.t,
         };
       },
     };
@@ -291,7 +295,7 @@ export class Seq2Seq extends Module implements DecoderParts {
   startState(batch: SourceBatch): DecoderState {
     return noGrad(() => {
       const enc = this.encode(batch);
-      return { enc, rnn: enc.state, feed: null };
+      return { enc, rnn: enc.state, feed: null, t: 0 };
     });
   }
 }
