@@ -69,6 +69,9 @@ const attentionOption = (option: models.AttentionOption) => (ctx: FlagContext): 
   return ctx.attention.options.includes(option) ? null : `applies to the attention kinds that use ${option} (${models.ATTENTION_KINDS.filter((k) => models.ATTENTION[k].options.includes(option)).join(', ')}), not ${ctx.attentionName}`;
 };
 
+/** Applies only to the recurrent seq2seq decoder (the one that feeds its own predictions back). */
+const rnnOnly = (ctx: FlagContext): string | null => (ctx.modelKeys.includes('attention') ? null : `applies to the RNN seq2seq decoder, not the ${ctx.archName} architecture`);
+
 export const CONFIG_FLAGS = {
   data: { flags: '--data <name|path>', help: 'dataset name (tinyshakespeare, multi30k) or path (lm: text file; translate: folder of train/val/test.<lang> files)', target: data('source') },
   batchSize: { flags: '--batch-size <n>', help: 'examples per batch (lm: streams)', parse: int(1, train.MAX_BATCH), target: data('batchSize') },
@@ -138,6 +141,15 @@ export const CONFIG_FLAGS = {
   seed: { flags: '--seed <n>', help: 'random seed', parse: int(0, 2 ** 32 - 1), target: trainKey('seed') },
   labelSmoothing: { flags: '--label-smoothing <e>', help: 'label smoothing ε', parse: float(0, 1), target: objective('labelSmoothing') },
   teacherForcing: { flags: '--teacher-forcing <r>', help: 'seq2seq: probability of feeding the reference token', parse: float(0, 1), target: objective('teacherForcing') },
+  scheduledSampling: {
+    flags: '--scheduled-sampling <decay>',
+    help: `seq2seq RNN: scheduled sampling (Bengio et al. 2015), the probability ε_i of feeding the reference at step i decays: ${train.SAMPLING_DECAY_NAMES.filter((n) => n !== 'none').map((n) => `${n}: ${train.SAMPLING_DECAYS[n].summary}`).join('; ')}`,
+    parse: oneOf(train.SAMPLING_DECAY_NAMES), target: objective('scheduledSampling'), applies: rnnOnly,
+  },
+  samplingK: { flags: '--sampling-k <k>', help: 'scheduled sampling: the decay\'s k', parse: float(0), target: objective('samplingK'), applies: rnnOnly },
+  samplingC: { flags: '--sampling-c <c>', help: 'scheduled sampling, linear: slope c per step (default 0.001)', parse: float(0), target: objective('samplingC'), applies: rnnOnly },
+  samplingMin: { flags: '--sampling-min <ε>', help: 'scheduled sampling, linear: the floor ε (default 0)', parse: float(0, 1), target: objective('samplingMin'), applies: rnnOnly },
+  wordDropout: { flags: '--word-dropout <p>', help: 'seq2seq RNN: hide each decoder input word (its embedding) with probability p in training', parse: float(0, 1), target: objective('wordDropout'), applies: rnnOnly },
 } satisfies Record<string, ConfigFlag>;
 
 export type ConfigFlagName = keyof typeof CONFIG_FLAGS;
