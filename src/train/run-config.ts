@@ -80,8 +80,10 @@ const SEQ2SEQ_OBJECTIVE: ConfigSpec<Required<ObjectiveConfig>> = {
 function checkSampling(o: Required<ObjectiveConfig>, given: Readonly<Record<string, unknown>>): Required<ObjectiveConfig> {
   const rule = SAMPLING_DECAYS[o.scheduledSampling];
   const keys = { k: 'samplingK', c: 'samplingC', min: 'samplingMin' } as const;
-  for (const [option, key] of Object.entries(keys) as [DecayOption, string][]) {
-    if (given[key] !== undefined && given[key] !== null && !rule.options.includes(option)) {
+  for (const [option, key] of Object.entries(keys) as [DecayOption, 'samplingK' | 'samplingC' | 'samplingMin'][]) {
+    // A saved config.json holds every default, so only a value other than the default is refused.
+    const fallback = (SEQ2SEQ_OBJECTIVE[key] as { default?: unknown }).default;
+    if (given[key] !== undefined && given[key] !== fallback && !rule.options.includes(option)) {
       throw new GlimpseError(`objective.${key} does not apply to scheduledSampling "${o.scheduledSampling}" (it reads ${rule.options.length ? rule.options.join(', ') : 'none of k, c, min'})`);
     }
   }
