@@ -64,10 +64,13 @@ const scheduleOption = (option: optim.ScheduleOption) => (ctx: FlagContext): str
   ctx.schedule.options.includes(option) ? null : `applies to the schedules that read ${option} (${optim.SCHEDULE_NAMES.filter((n) => optim.SCHEDULES[n].options.includes(option)).join(', ')}), not ${ctx.scheduleName}`;
 
 /** Applies only with an attention kind whose scorer has this option. */
-const attentionOption = (option: 'heads' | 'attentionSize' | 'attentionBias') => (ctx: FlagContext): string | null => {
+const attentionOption = (option: models.AttentionOption) => (ctx: FlagContext): string | null => {
   if (!ctx.attention) return null; // the key check below reports architectures without attention options
   return ctx.attention.options.includes(option) ? null : `applies to the attention kinds that use ${option} (${models.ATTENTION_KINDS.filter((k) => models.ATTENTION[k].options.includes(option)).join(', ')}), not ${ctx.attentionName}`;
 };
+
+/** Applies only to the recurrent seq2seq decoder (the one that feeds its own predictions back). */
+const rnnOnly = (ctx: FlagContext): string | null => (ctx.modelKeys.includes('attention') ? null : `applies to the RNN seq2seq decoder, not the ${ctx.archName} architecture`);
 
 export const CONFIG_FLAGS = {
   data: { flags: '--data <name|path>', help: 'dataset name (tinyshakespeare, multi30k) or path (lm: text file; translate: folder of train/val/test.<lang> files)', target: data('source') },
@@ -87,7 +90,11 @@ export const CONFIG_FLAGS = {
   },
   cell: { flags: '--cell <kind>', help: `seq2seq recurrent cell: ${models.RECURRENT_KIND_NAMES.join(', ')}`, parse: oneOf(models.RECURRENT_KIND_NAMES), target: model('cell') },
   heads: { flags: '--heads <n>', help: 'heads of multi-head attention (Transformer: nhead, dividing --d-model)', parse: int(1, models.MAX_HEADS), target: modelKeyOf('heads', 'nhead'), applies: attentionOption('heads') },
-  attentionSize: { flags: '--attention-size <n>', help: 'hidden size of the additive / concat scorer', parse: int(1, models.MAX_LAYER_SIZE), target: model('attentionSize'), applies: attentionOption('attentionSize') },
+  attentionSize: { flags: '--attention-size <n>', help: 'hidden size of the additive / concat scorer and of local-p\'s position predictor', parse: int(1, models.MAX_LAYER_SIZE), target: model('attentionSize'), applies: attentionOption('attentionSize') },
+  attentionWindow: {
+    flags: '--attention-window <D>', help: 'local attention: half-width D of the window [p_t - D, p_t + D] (default 5)', parse: int(1, models.MAX_WINDOW),
+    target: model('attentionWindow'), applies: attentionOption('attentionWindow'),
+  },
   inputFeeding: {
     flags: '--input-feeding', help: 'Luong input feeding (the preset for Luong attention in synthetic tasks)', target: model('inputFeeding'),
     applies: (ctx: FlagContext) => (!ctx.attention || ctx.attention.flow === 'after-cell' ? null : `applies to Luong-style attention (queried after the cell), not ${ctx.attentionName}`),
@@ -134,6 +141,15 @@ export const CONFIG_FLAGS = {
   seed: { flags: '--seed <n>', help: 'random seed', parse: int(0, 2 ** 32 - 1), target: trainKey('seed') },
   labelSmoothing: { flags: '--label-smoothing <e>', help: 'label smoothing ε', parse: float(0, 1), target: objective('labelSmoothing') },
   teacherForcing: { flags: '--teacher-forcing <r>', help: 'seq2seq: probability of feeding the reference token', parse: float(0, 1), target: objective('teacherForcing') },
+  scheduledSampling: {
+    flags: '--scheduled-sampling <decay>',
+    help: `seq2seq RNN: scheduled sampling (Bengio et al. 2015), the probability ε_i of feeding the reference at step i decays: ${train.SAMPLING_DECAY_NAMES.filter((n) => n !== 'none').map((n) => `${n}: ${train.SAMPLING_DECAYS[n].summary}`).join('; ')}`,
+    parse: oneOf(train.SAMPLING_DECAY_NAMES), target: objective('scheduledSampling'), applies: rnnOnly,
+  },
+  samplingK: { flags: '--sampling-k <k>', help: 'scheduled sampling: the decay\'s k', parse: float(0), target: objective('samplingK'), applies: rnnOnly },
+  samplingC: { flags: '--sampling-c <c>', help: 'scheduled sampling, linear: slope c per step (default 0.001)', parse: float(0), target: objective('samplingC'), applies: rnnOnly },
+  samplingMin: { flags: '--sampling-min <ε>', help: 'scheduled sampling, linear: the floor ε (default 0)', parse: float(0, 1), target: objective('samplingMin'), applies: rnnOnly },
+  wordDropout: { flags: '--word-dropout <p>', help: 'seq2seq RNN: hide each decoder input word (its embedding) with probability p in training', parse: float(0, 1), target: objective('wordDropout'), applies: rnnOnly },
 } satisfies Record<string, ConfigFlag>;
 
 export type ConfigFlagName = keyof typeof CONFIG_FLAGS;

@@ -28,6 +28,8 @@ export interface DecoderState {
   rnn: RecurrentState;
   /** h̃_{t−1} for input feeding [n, D], else null. */
   feed: Tensor | null;
+  /** t: the target position of the next step (steps taken so far), for local attention. */
+  t: number;
 }
 
 /** The decoder's modules, as the flows use them. */
@@ -83,9 +85,10 @@ function cellStep(parts: DecoderParts, x: Tensor, state: RecurrentState): Recurr
   return parts.cell.forwardSequence(unsqueeze(x, 0), state).state;
 }
 
-function attend(parts: DecoderParts, query: Tensor, enc: Encoded): AttentionOutput {
+/** Attention of query [n, D] (step t) or [B, T, D] (steps t, t + 1, …). */
+function attend(parts: DecoderParts, query: Tensor, enc: Encoded, t: number): AttentionOutput {
   if (!parts.attn) throw new GlimpseError('Seq2Seq: this decoder flow needs an attention module');
-  return parts.attn.attend(query, enc.memory, { mask: enc.mask, keys: enc.keys });
+  return parts.attn.attend(query, enc.memory, { mask: enc.mask, keys: enc.keys, position: t });
 }
 
 const beforeCell: DecoderFlow = {
@@ -94,9 +97,9 @@ const beforeCell: DecoderFlow = {
   combines: false,
   feeds: false,
   step(parts, e, s) {
-    const a = attend(parts, s.rnn.h, s.enc); // query s_{t−1}
+    const a = attend(parts, s.rnn.h, s.enc, s.t); // query s_{t−1}
     const rnn = cellStep(parts, concat([e, a.context], -1), s.rnn);
-    return { features: concat([rnn.h, a.context, e], -1), state: { ...s, rnn }, weights: a.weights, ...heads(a) };
+    return { features: concat([rnn.h, a.context, e], -1), state: { ...s, rnn, t: s.t + 1 }, weights: a.weights, ...heads(a) };
   },
   parallel: () => null,
 };
@@ -109,14 +112,14 @@ const afterCell: DecoderFlow = {
   step(parts, e, s) {
     const input = parts.inputFeeding ? concat([e, s.feed ?? zeros([e.shape[0]!, s.rnn.h.shape[1]!], { dtype: e.dtype })], -1) : e;
     const rnn = cellStep(parts, input, s.rnn);
-    const a = attend(parts, rnn.h, s.enc); // query h_t
+    const a = attend(parts, rnn.h, s.enc, s.t); // query h_t
     const ht = tanh(parts.W_c!.forward(concat([a.context, rnn.h], -1)));
-    return { features: ht, state: { ...s, rnn, feed: parts.inputFeeding ? ht : null }, weights: a.weights, ...heads(a) };
+    return { features: ht, state: { ...s, rnn, feed: parts.inputFeeding ? ht : null, t: s.t + 1 }, weights: a.weights, ...heads(a) };
   },
   parallel(parts, emb, enc) {
     if (parts.inputFeeding) return null;
     const h = transpose(parts.cell.forwardSequence(transpose(emb, 0, 1), enc.state).output, 0, 1); // [B, T, D]
-    const a = attend(parts, h, enc);
+    const a = attend(parts, h, enc, 0); // row t of h is step t
     return { features: tanh(parts.W_c!.forward(concat([a.context, h], -1))), attention: a.weights, ...heads(a) };
   },
 };
@@ -128,7 +131,7 @@ const plain: DecoderFlow = {
   feeds: false,
   step(parts, e, s) {
     const rnn = cellStep(parts, e, s.rnn);
-    return { features: rnn.h, state: { ...s, rnn }, weights: null };
+    return { features: rnn.h, state: { ...s, rnn, t: s.t + 1 }, weights: null };
   },
   parallel(parts, emb, enc) {
     const h = transpose(parts.cell.forwardSequence(transpose(emb, 0, 1), enc.state).output, 0, 1); // [B, T, D]

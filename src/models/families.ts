@@ -49,7 +49,7 @@ export interface Seq2SeqLike<S = unknown> extends Module {
    */
   readonly maxLength?: { readonly length: number; readonly key: string };
   /** Mean cross-entropy over the real target tokens, and how many there are. */
-  loss(batch: SourceBatch, tgtIn: Tensor, tgtOut: Tensor, options?: { teacherForcing?: number; labelSmoothing?: number }): { loss: Tensor; tokens: number };
+  loss(batch: SourceBatch, tgtIn: Tensor, tgtOut: Tensor, options?: { teacherForcing?: number; wordDropout?: number; labelSmoothing?: number }): { loss: Tensor; tokens: number };
   /** Teacher-forced logits [B, T, V] and the attention [B, T, S] (null without). */
   forward(batch: SourceBatch, tgtIn: Tensor): { logits: Tensor; attention: Tensor | null };
   /** Encodes a source batch (no grad): the state decoding starts from. */

@@ -31,7 +31,7 @@ export {
 } from './families.js';
 export type { StepModel, StepOutput, StepAttentionMaps } from './step.js';
 export type { AttentionMapGroup } from './attention-maps.js';
-export { MAX_LAYER_SIZE, MAX_LAYERS, MAX_VOCAB, MAX_HEADS } from './limits.js';
+export { MAX_LAYER_SIZE, MAX_LAYERS, MAX_VOCAB, MAX_HEADS, MAX_WINDOW } from './limits.js';
 export {
   TransformerSeq2Seq, TRANSFORMER_SEQ2SEQ_SPEC, POSITIONAL_KINDS,
   type TransformerSeq2SeqConfig, type TransformerSeq2SeqState, type TransformerEncoded, type PositionalKind,

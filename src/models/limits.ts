@@ -11,3 +11,5 @@ export const MAX_LAYERS = 64;
 export const MAX_VOCAB = 10_000_000;
 /** Most attention heads. */
 export const MAX_HEADS = 1024;
+/** Widest half-width D of a local attention window. */
+export const MAX_WINDOW = 100_000;

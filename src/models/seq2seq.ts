@@ -3,10 +3,10 @@ import { noGrad } from '../core/grad.js';
 import type { Tensor } from '../core/tensor.js';
 import {
   Dropout, Embedding, type GRU, type GRUCell, type InitOptions, type LSTM, type LSTMCell, Linear, Module, type RecurrentState,
-  type SourceAttender, lengthMask,
+  LOCAL_WINDOW, type SourceAttender, lengthMask,
 } from '../nn/index.js';
 import {
-  argmax, concat, crossEntropy, indexSelect, logSoftmax, ne, reshape, select, stack,
+  argmax, concat, crossEntropy, indexSelect, logSoftmax, mul, ne, reshape, select, stack, where,
 } from '../ops/index.js';
 import { type ConfigSpec, resolveConfig } from '../util/config.js';
 import { GlimpseError } from '../util/errors.js';
@@ -15,7 +15,7 @@ import { ATTENTION, ATTENTION_KINDS, type AttentionDims, type AttentionKind, typ
 import { BRIDGES, BRIDGE_KINDS, type BridgeKind } from './bridges.js';
 import { DECODER_FLOWS, type DecoderFlow, type DecoderParts, type DecoderState, type Encoded, type StepResult } from './decoder-flows.js';
 import { RECURRENT_KINDS, RECURRENT_KIND_NAMES, type RecurrentKindName } from './recurrent-kinds.js';
-import { MAX_HEADS, MAX_LAYERS, MAX_LAYER_SIZE, MAX_VOCAB } from './limits.js';
+import { MAX_HEADS, MAX_LAYERS, MAX_LAYER_SIZE, MAX_VOCAB, MAX_WINDOW } from './limits.js';
 import type { StepModel } from './step.js';
 
 export { ATTENTION, ATTENTION_KINDS, type AttentionKind } from './attention-kinds/index.js';
@@ -46,6 +46,8 @@ export interface Seq2SeqConfig {
   attentionBias?: boolean;
   /** Heads of multi-head attention. */
   heads?: number;
+  /** D: half-width of the window [p_t − D, p_t + D] of local attention (`local-m`, `local-p`). */
+  attentionWindow?: number;
   /** Luong's input feeding: the decoder reads [e_t; h̃_{t−1}]. */
   inputFeeding?: boolean;
   /** Initial decoder state from the encoder's final states [h_fwd_last; h_bwd_first] (see {@link BRIDGES}). */
@@ -70,12 +72,23 @@ export const SEQ2SEQ_SPEC: ConfigSpec<Seq2SeqConfig> = {
   attentionSize: { type: 'int', min: 1, max: MAX_LAYER_SIZE, default: 512 },
   attentionBias: { type: 'boolean', default: false },
   heads: { type: 'int', min: 1, max: MAX_HEADS, default: 4 },
+  attentionWindow: { type: 'int', min: 1, max: MAX_WINDOW, default: LOCAL_WINDOW },
   inputFeeding: { type: 'boolean', default: false },
   bridge: { type: 'enum', values: BRIDGE_KINDS, default: 'tanh-linear' },
   dropout: { type: 'number', min: 0, max: 1, maxExclusive: true, default: 0.3 },
   padIndex: { type: 'int', min: 0, default: 0 },
   tieWeights: { type: 'boolean', default: false },
 };
+
+/** How the decoder is fed in training (see {@link Seq2Seq.decodeFeatures}). */
+export interface DecodeOptions {
+  /** Probability of feeding the reference token (1: teacher forcing; less: scheduled sampling). */
+  teacherForcing?: number;
+  /** Probability of hiding a decoder input word (its embedding becomes 0). */
+  wordDropout?: number;
+  /** Coin flips of both (default: the global generator). */
+  rng?: Rng;
+}
 
 /** A batch of source sequences, batch-first. */
 export interface SourceBatch {
@@ -118,7 +131,7 @@ export class Seq2Seq extends Module implements DecoderParts {
     this.rule = ATTENTION[c.attention];
     this.flow = DECODER_FLOWS[this.rule.flow];
     const bridge = BRIDGES[c.bridge];
-    const dims: AttentionDims = { D, M, attentionSize: c.attentionSize, attentionBias: c.attentionBias, heads: c.heads };
+    const dims: AttentionDims = { D, M, attentionSize: c.attentionSize, attentionBias: c.attentionBias, heads: c.heads, attentionWindow: c.attentionWindow };
     const problem = bridge.check?.(M, D) ?? this.rule.check?.(dims) ?? null;
     if (problem) throw new GlimpseError(`Seq2Seq: ${problem}`);
     if (c.inputFeeding && !this.flow.feeds) throw new GlimpseError(`Seq2Seq: inputFeeding applies to Luong-style attention, not "${c.attention}"`);
@@ -199,26 +212,39 @@ export class Seq2Seq extends Module implements DecoderParts {
   /**
    * Teacher-forced decoding: output-layer inputs for every target step and the attention
    * weights. Decoders without input feeding run the recurrence over all steps in one fused
-   * call; with `teacherForcing` < 1 a step feeds the model's own previous prediction instead
-   * of the reference with probability 1 − teacherForcing.
+   * call. With `teacherForcing` < 1 (scheduled sampling, Bengio et al. 2015) each row at each
+   * step after the first is fed the reference with probability `teacherForcing` and its own
+   * previous greedy prediction otherwise. `wordDropout` p zeroes the embedding of each decoder
+   * input after `<bos>` with probability p (the word is hidden; the rest is not rescaled).
    */
-  decodeFeatures(enc: Encoded, tgtIn: Tensor, options: { teacherForcing?: number; rng?: Rng } = {}): { features: Tensor; attention: Tensor | null } {
+  decodeFeatures(enc: Encoded, tgtIn: Tensor, options: DecodeOptions = {}): { features: Tensor; attention: Tensor | null } {
     if (tgtIn.ndim !== 2 || tgtIn.dtype !== 'int32' || tgtIn.shape[0] !== enc.memory.shape[0]) {
       throw new GlimpseError(`Seq2Seq: tgtIn must be int32 [${enc.memory.shape[0]}, T], got ${tgtIn.dtype} [${tgtIn.shape.join(', ')}]`);
     }
     const ratio = options.teacherForcing ?? 1;
-    const emb = this.drop.forward(this.tgt_emb.forward(tgtIn)); // [B, T, E]
+    const rng = options.rng ?? defaultRng();
+    const [B, T] = tgtIn.shape as [number, number];
+    const wordKeep = (options.wordDropout ?? 0) > 0 ? this.wordKeep(B, T, options.wordDropout!, rng) : null;
+    const embed = (ids: Tensor, keep: Tensor | null) => {
+      const e = this.drop.forward(this.tgt_emb.forward(ids));
+      return keep ? mul(e, keep) : e;
+    };
+    const emb = embed(tgtIn, wordKeep); // [B, T, E]
     const all = ratio >= 1 ? this.flow.parallel(this, emb, enc) : null;
     if (all) return { features: all.features, attention: all.attention };
-    const T = tgtIn.shape[1]!;
-    const rng = options.rng ?? defaultRng();
-    let s: DecoderState = { enc, rnn: enc.state, feed: null };
+    let s: DecoderState = { enc, rnn: enc.state, feed: null, t: 0 };
     const feats: Tensor[] = [];
     const weights: Tensor[] = [];
     let prevPred: Tensor | null = null;
     for (let t = 0; t < T; t++) {
       let e = select(emb, 1, t);
-      if (prevPred && ratio < 1 && rng.uniform() >= ratio) e = this.drop.forward(this.tgt_emb.forward(prevPred));
+      if (prevPred && ratio < 1) {
+        const coins = Uint8Array.from({ length: B }, () => (rng.uniform() < ratio ? 1 : 0)); // 1: the reference
+        if (!coins.every(Boolean)) {
+          const own = embed(prevPred, wordKeep ? select(wordKeep, 1, t) : null);
+          e = coins.some(Boolean) ? where(tensor(coins, { shape: [B, 1], dtype: 'bool' }), e, own) : own;
+        }
+      }
       const r = this.step(e, s);
       s = r.state;
       feats.push(r.features);
@@ -228,11 +254,18 @@ export class Seq2Seq extends Module implements DecoderParts {
     return { features: stack(feats, 1), attention: weights.length ? stack(weights, 1) : null };
   }
 
+  /** Word dropout's keep mask [B, T, 1]: 0 with probability p after `<bos>` (column 0 is kept). */
+  private wordKeep(B: number, T: number, p: number, rng: Rng): Tensor {
+    if (!(p >= 0 && p < 1)) throw new GlimpseError(`Seq2Seq: wordDropout must be in [0, 1), got ${p}`);
+    const keep = new Float64Array(B * T).map((_, i) => (i % T === 0 || rng.uniform() >= p ? 1 : 0));
+    return tensor(keep, { shape: [B, T, 1], dtype: this.out.weight.dtype });
+  }
+
   /**
    * Logits [B, T, V] and attention weights [B, T, S] (null without attention) for a batch,
    * teacher-forced with the decoder inputs tgtIn (int32 [B, T], starting with `<bos>`).
    */
-  forward(batch: SourceBatch, tgtIn: Tensor, options: { teacherForcing?: number } = {}): { logits: Tensor; attention: Tensor | null } {
+  forward(batch: SourceBatch, tgtIn: Tensor, options: DecodeOptions = {}): { logits: Tensor; attention: Tensor | null } {
     const { features, attention } = this.decodeFeatures(this.encode(batch), tgtIn, options);
     return { logits: this.out.forward(features), attention };
   }
@@ -241,7 +274,7 @@ export class Seq2Seq extends Module implements DecoderParts {
    * Mean cross-entropy over the real target tokens (tgtOut ≠ pad); the output layer runs on
    * those positions only. Returns the loss and the number of tokens it averages.
    */
-  loss(batch: SourceBatch, tgtIn: Tensor, tgtOut: Tensor, options: { teacherForcing?: number; labelSmoothing?: number } = {}): { loss: Tensor; tokens: number } {
+  loss(batch: SourceBatch, tgtIn: Tensor, tgtOut: Tensor, options: DecodeOptions & { labelSmoothing?: number } = {}): { loss: Tensor; tokens: number } {
     const { features } = this.decodeFeatures(this.encode(batch), tgtIn, options);
     const F = features.shape[2]!;
     const flat = reshape(features, [-1, F]);
@@ -282,6 +315,7 @@ export class Seq2Seq extends Module implements DecoderParts {
           enc: { memory: pick(enc.memory), keys: enc.keys ? pick(enc.keys) : null, mask: pick(enc.mask), state: enc.state },
           rnn: { h: pick(s.rnn.h), c: s.rnn.c ? pick(s.rnn.c) : null },
           feed: s.feed ? pick(s.feed) : null,
+          t: s.t,
         };
       },
     };
@@ -291,7 +325,7 @@ export class Seq2Seq extends Module implements DecoderParts {
   startState(batch: SourceBatch): DecoderState {
     return noGrad(() => {
       const enc = this.encode(batch);
-      return { enc, rnn: enc.state, feed: null };
+      return { enc, rnn: enc.state, feed: null, t: 0 };
     });
   }
 }

@@ -17,6 +17,9 @@ export {
   type RunConfig, type RunConfigInput, type ObjectiveConfig, type ModelConfig,
 } from './run-config.js';
 export { TASKS, TASK_NAMES, type TaskName, type TaskRule, type TaskPreset, type ModelChoice } from './task-rules/index.js';
+export {
+  SAMPLING_DECAYS, SAMPLING_DECAY_NAMES, type SamplingDecay, type DecayRule, type DecayParams, type DecayOption,
+} from './scheduled-sampling.js';
 export { LM_MODELS, LM_MODEL_NAMES, type LmModelName, type LmModelRule } from './lm-models.js';
 export {
   DATA_KINDS, DATA_KIND_NAMES, resolveData, MAX_BATCH, MAX_WINDOW, MAX_GENERATED,

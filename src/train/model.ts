@@ -85,6 +85,10 @@ export function seq2seqExperiment(
   const data = config.data;
   const task = new Seq2SeqTask(trained.model, examples, {
     batchSize: data.batchSize, bucket: 'bucket' in data && data.bucket, teacherForcing: config.objective.teacherForcing ?? 1,
+    scheduledSampling: {
+      decay: config.objective.scheduledSampling ?? 'none', k: config.objective.samplingK ?? null, c: config.objective.samplingC ?? 1e-3, min: config.objective.samplingMin ?? 0,
+    },
+    wordDropout: config.objective.wordDropout ?? 0,
     labelSmoothing: config.objective.labelSmoothing, pad: tgt.id('<pad>'), bos: tgt.id('<bos>'), eos: tgt.id('<eos>'),
     accuracy: rule.accuracy, primary: rule.primary,
   });

@@ -10,6 +10,7 @@ import { GlimpseError } from '../util/errors.js';
 import { isTableKey, ruleOf, tableKeys } from '../util/table.js';
 import { TRAIN_SPEC, type TrainConfig } from './config.js';
 import { type DataConfig, resolveData } from './data-config.js';
+import { type DecayOption, SAMPLING_DECAYS, SAMPLING_DECAY_NAMES, type SamplingDecay } from './scheduled-sampling.js';
 import { LM_MODELS } from './lm-models.js';
 import { type ModelChoice, TASKS, type TaskName } from './task-rules/index.js';
 
@@ -19,6 +20,16 @@ export interface ObjectiveConfig {
   teacherForcing?: number;
   /** Label smoothing ε of the cross-entropy. */
   labelSmoothing: number;
+  /** seq2seq: how the probability of feeding the reference decays with the step (see SAMPLING_DECAYS). */
+  scheduledSampling?: SamplingDecay;
+  /** Scheduled sampling's k (null: the decay's default). */
+  samplingK?: number | null;
+  /** Linear decay's slope c per step. */
+  samplingC?: number;
+  /** Linear decay's floor ε. */
+  samplingMin?: number;
+  /** seq2seq: probability of hiding a decoder input word. */
+  wordDropout?: number;
 }
 
 /** A model's config as a run stores it: its architecture and that architecture's settings (no vocabulary sizes). */
@@ -58,7 +69,31 @@ const LM_OBJECTIVE: ConfigSpec<Pick<ObjectiveConfig, 'labelSmoothing'>> = {
 const SEQ2SEQ_OBJECTIVE: ConfigSpec<Required<ObjectiveConfig>> = {
   teacherForcing: { type: 'number', min: 0, max: 1, default: 1 },
   labelSmoothing: { type: 'number', min: 0, max: 1, maxExclusive: true, default: 0 },
+  scheduledSampling: { type: 'enum', values: SAMPLING_DECAY_NAMES, default: 'none' },
+  samplingK: { type: 'numberOrNull', min: 0, default: null },
+  samplingC: { type: 'number', min: 0, default: 1e-3 },
+  samplingMin: { type: 'number', min: 0, max: 1, default: 0 },
+  wordDropout: { type: 'number', min: 0, max: 1, maxExclusive: true, default: 0 },
 };
+
+/** The decay's own checks: its k, and no setting it does not read (given: the keys the user set). */
+function checkSampling(o: Required<ObjectiveConfig>, given: Readonly<Record<string, unknown>>): Required<ObjectiveConfig> {
+  const rule = SAMPLING_DECAYS[o.scheduledSampling];
+  const keys = { k: 'samplingK', c: 'samplingC', min: 'samplingMin' } as const;
+  for (const [option, key] of Object.entries(keys) as [DecayOption, 'samplingK' | 'samplingC' | 'samplingMin'][]) {
+    // A saved config.json holds every default, so only a value other than the default is refused.
+    const fallback = (SEQ2SEQ_OBJECTIVE[key] as { default?: unknown }).default;
+    if (given[key] !== undefined && given[key] !== fallback && !rule.options.includes(option)) {
+      throw new GlimpseError(`objective.${key} does not apply to scheduledSampling "${o.scheduledSampling}" (it reads ${rule.options.length ? rule.options.join(', ') : 'none of k, c, min'})`);
+    }
+  }
+  const problem = o.samplingK === null ? null : (rule.checkK?.(o.samplingK) ?? null);
+  if (problem) throw new GlimpseError(`objective.samplingK: ${problem}`);
+  if (o.scheduledSampling !== 'none' && o.teacherForcing !== 1) {
+    throw new GlimpseError(`objective.teacherForcing ${o.teacherForcing} and scheduledSampling "${o.scheduledSampling}" both set how often the reference is fed; give one`);
+  }
+  return o;
+}
 
 /** The objective keys each family uses. */
 export const OBJECTIVE_KEYS: { readonly [F in ModelFamily]: readonly (keyof ObjectiveConfig)[] } = {
@@ -87,7 +122,7 @@ const FAMILY_CHOICES: { readonly [F in ModelFamily]: FamilyChoice } = {
     },
   },
   seq2seq: {
-    objective: (given) => ({ ...resolveConfig<Required<ObjectiveConfig>>('objective', given, SEQ2SEQ_OBJECTIVE) }),
+    objective: (given) => ({ ...checkSampling(resolveConfig<Required<ObjectiveConfig>>('objective', given, SEQ2SEQ_OBJECTIVE), given as Record<string, unknown>) }),
     choose(input, task) {
       if (input.modelName !== undefined) {
         throw new GlimpseError(`--model names a language model (task lm); task ${task} chooses --arch and --attention`);

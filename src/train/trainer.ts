@@ -231,7 +231,7 @@ export class Trainer<B> {
         const t0 = performance.now();
         const batch = plan.batch(i);
         this.optimizer.zeroGrad();
-        const { loss, tokens } = this.task.trainLoss(batch);
+        const { loss, tokens } = this.task.trainLoss(batch, s.step);
         const value = loss.item();
         if (!Number.isFinite(value)) {
           // The weights are still those of the last finite step: keep them, and say how the run ended.

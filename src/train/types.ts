@@ -24,8 +24,11 @@ export interface TrainingTask<B = unknown> {
   planEpoch(rng: Rng): EpochPlan<B>;
   /** Called before an epoch's first batch (a language model zeroes its carried state). */
   startEpoch?(): void;
-  /** Forward pass of one training batch (train mode): the mean loss and the tokens it averages. */
-  trainLoss(batch: B): { loss: Tensor; tokens: number };
+  /**
+   * Forward pass of one training batch (train mode): the mean loss and the tokens it averages.
+   * `step`: the optimizer steps taken before this batch (what a scheduled-sampling decay reads).
+   */
+  trainLoss(batch: B, step: number): { loss: Tensor; tokens: number };
   /** Metrics on a split; the trainer calls it in eval mode. */
   evaluate(split: 'valid' | 'test'): Metrics;
   /** State carried from batch to batch (a language model's hidden state), for exact resuming. */

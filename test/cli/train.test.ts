@@ -63,7 +63,7 @@ describe('glimpse train and eval', () => {
   it('rejects bad input with one clear line and a non-zero exit', () => {
     const cases: [string[], RegExp][] = [
       [['train', '--task', 'poetry'], /argument 'poetry' is invalid\. expected one of lm, translate, reverse, copy, sort, dates/],
-      [['train', '--attention', 'luong'], /argument 'luong' is invalid\. expected one of none, bahdanau, luong-dot, luong-general, luong-concat, multi-head/],
+      [['train', '--attention', 'luong'], /argument 'luong' is invalid\. expected one of none, bahdanau, luong-dot, luong-general, luong-concat, local-m, local-p, multi-head/],
       [['train', '--task', 'lm', '--model', 'transformer'], /argument 'transformer' is invalid\. expected one of lstm, gru, lstm-attn, gru-attn/],
       [['train', '--epochs', 'three'], /option '--epochs <n>' argument 'three' is invalid\. expected an integer, got 'three'/],
       [['train', '--lr', '-1'], /expected a number in \(0, ∞\), got -1/],

@@ -46,6 +46,9 @@ describe('Seq2Seq', () => {
     ['luong-general + input feeding', tiny('luong-general', { inputFeeding: true })],
     ['bahdanau + lstm + tanh bridge', tiny('bahdanau', { cell: 'lstm', bridge: 'tanh-linear' })],
     ['luong-concat + 2 encoder layers', tiny('luong-concat', { encoderLayers: 2 })],
+    // Windows narrower than the source, so a step's position decides what it sees.
+    ['local-m, window 1 + input feeding', tiny('local-m', { attentionWindow: 1, inputFeeding: true })],
+    ['local-p, window 1', tiny('local-p', { attentionWindow: 1 })],
   ];
 
   const batch = () => ({

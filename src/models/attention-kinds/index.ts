@@ -8,6 +8,8 @@ import { tableKeys } from '../../util/table.js';
 import { bahdanau } from './bahdanau.js';
 import { luongConcat } from './luong-concat.js';
 import { luongDot } from './luong-dot.js';
+import { localM } from './local-m.js';
+import { localP } from './local-p.js';
 import { luongGeneral } from './luong-general.js';
 import { multiHead } from './multi-head.js';
 import { none } from './none.js';
@@ -19,6 +21,8 @@ const table = {
   'luong-dot': luongDot,
   'luong-general': luongGeneral,
   'luong-concat': luongConcat,
+  'local-m': localM,
+  'local-p': localP,
   'multi-head': multiHead,
 } satisfies Record<string, AttentionRule>;
 

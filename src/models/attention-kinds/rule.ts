@@ -23,10 +23,12 @@ export interface AttentionDims {
   attentionBias: boolean;
   /** nh: heads of multi-head attention. */
   heads: number;
+  /** D: half-width of a local attention's window [p_t − D, p_t + D]. */
+  attentionWindow: number;
 }
 
 /** The settings of the seq2seq config that only some attention kinds use. */
-export type AttentionOption = 'heads' | 'attentionSize' | 'attentionBias';
+export type AttentionOption = 'heads' | 'attentionSize' | 'attentionBias' | 'attentionWindow';
 
 /** Everything a seq2seq decoder needs to know about one kind of attention. */
 export interface AttentionRule {

@@ -8,3 +8,6 @@ export { MultiheadAttention, type MultiheadAttentionConfig, type MultiheadForwar
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, type PositionalConfig } from './positional.js';
 export { lengthMask, paddingMask, causalMask, maskedSoftmax } from './masks.js';
 export { attendHeads, checkMask, type HeadMasks } from './heads.js';
+export {
+  LocalAttention, LocalMonotonicAttention, LocalPredictiveAttention, LOCAL_WINDOW, type LocalAttentionConfig, type LocalPredictiveConfig,
+} from './local.js';

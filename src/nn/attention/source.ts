@@ -42,6 +42,11 @@ export interface SourceAttentionOptions {
    * back at every decoder step (a value the caller holds, not state hidden in the module).
    */
   keys?: Tensor | null;
+  /**
+   * t: the target position of the query's first row (row i of a [B, Tq, Dq] query is at t + i).
+   * Only position-aware attention (Luong's local attention) reads it. Default 0.
+   */
+  position?: number;
 }
 
 /**
@@ -81,6 +86,18 @@ export abstract class SourceAttention extends Module implements SourceAttender {
    */
   protected get dotProductScore(): boolean {
     return false;
+  }
+
+  /**
+   * Weights [B, Tq, S] from scores [B, Tq, S]: the masked softmax over real tokens by default.
+   * Position-aware attention overrides it (Luong's local attention keeps a window around p_t).
+   *
+   * @param query [B, Tq, Dq]: the queries behind the scores
+   * @param mask KEEP mask bool [B, S], or null
+   * @param position t of the first query row (see {@link SourceAttentionOptions.position})
+   */
+  protected weigh(scores: Tensor, _query: Tensor, mask: Tensor | null, _position: number): Tensor {
+    return maskedSoftmax(scores, mask ? unsqueeze(mask, 1) : null);
   }
 
   /** For a dot-product score: the query-side term [B, Tq, ·] dotted with the keys. The query itself by default. */
@@ -123,7 +140,7 @@ export abstract class SourceAttention extends Module implements SourceAttender {
       return single ? { context: squeeze(output, 1), weights: squeeze(weights, 1) } : { context: output, weights };
     }
     const scores = this.score(q, keys); // [B, Tq, S]
-    const weights = maskedSoftmax(scores, mask ? unsqueeze(mask, 1) : null);
+    const weights = this.weigh(scores, q, mask, options.position ?? 0);
     const context = matmul(weights, memory); // [B, Tq, Dk]
     return single ? { context: squeeze(context, 1), weights: squeeze(weights, 1) } : { context, weights };
   }

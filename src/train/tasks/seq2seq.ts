@@ -6,14 +6,19 @@ import { sequenceAccuracy } from '../../metrics/index.js';
 import type { Seq2SeqLike, SourceBatch } from '../../models/index.js';
 import { GlimpseError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
+import { SAMPLING_DECAYS, type SamplingDecay } from '../scheduled-sampling.js';
 import type { EpochPlan, Metrics, TrainingTask } from '../types.js';
 
 export interface Seq2SeqTaskOptions {
   batchSize: number;
   /** Group similar lengths into batches (faster; off in the protocol's like-for-like mode). */
   bucket?: boolean;
-  /** Probability of feeding the reference token (1: always, teacher forcing). */
+  /** Probability of feeding the reference token (1: always, teacher forcing); the `none` decay's constant. */
   teacherForcing?: number;
+  /** Scheduled sampling: the decay of that probability with the step, and its k, c, ε (default: none). */
+  scheduledSampling?: { decay: SamplingDecay; k?: number | null; c?: number; min?: number };
+  /** Probability of hiding a decoder input word in training. */
+  wordDropout?: number;
   labelSmoothing?: number;
   /** Special ids of the target side. */
   pad: number;
@@ -84,8 +89,17 @@ export class Seq2SeqTask implements TrainingTask<Seq2SeqTensors> {
     return { count: plan.length, batch: (i) => this.batch(train, plan[i]!) };
   }
 
-  trainLoss(b: Seq2SeqTensors): { loss: Tensor; tokens: number } {
-    return this.model.loss(b, b.tgtIn, b.tgtOut, { teacherForcing: this.options.teacherForcing ?? 1, labelSmoothing: this.options.labelSmoothing ?? 0 });
+  /** ε_i: the probability of feeding the reference token at training step i. */
+  teacherForcingAt(step: number): number {
+    const o = this.options;
+    const ss = o.scheduledSampling ?? { decay: 'none' };
+    return SAMPLING_DECAYS[ss.decay].ratio(step, { k: ss.k ?? null, c: ss.c ?? 1e-3, min: ss.min ?? 0, teacherForcing: o.teacherForcing ?? 1 });
+  }
+
+  trainLoss(b: Seq2SeqTensors, step = 0): { loss: Tensor; tokens: number } {
+    return this.model.loss(b, b.tgtIn, b.tgtOut, {
+      teacherForcing: this.teacherForcingAt(step), wordDropout: this.options.wordDropout ?? 0, labelSmoothing: this.options.labelSmoothing ?? 0,
+    });
   }
 
   evaluate(split: 'valid' | 'test'): Metrics {
