@@ -42,6 +42,29 @@ async function open(server: StaticServer, path: string): Promise<Page> {
 
 const errorsOf = (page: Page): string[] => (page as Page & { errors: string[] }).errors;
 
+/** The run folders the explore tests open, made once by the real `glimpse train`: an RNN reverse run and a language model. */
+let runsMade: string | null = null;
+function makeRuns(): string {
+  if (runsMade) return runsMade;
+  const runs = join(dir, 'runs');
+  const config = join(dir, 'tiny.json');
+  writeFileSync(config, JSON.stringify({
+    task: 'reverse',
+    data: { trainSize: 2000, validSize: 100, testSize: 100, minLen: 3, maxLen: 8, batchSize: 32 },
+    model: { embeddingSize: 16, encoderHidden: 16, decoderHidden: 32, attentionSize: 32 },
+    train: { maxSteps: 300, evalEvery: 100, lr: 0.01, seed: 3 },
+  }));
+  const trained = glimpse(['train', '--config', config, '--runs', runs, '--name', 'tiny', '--no-progress']);
+  expect(trained.code, trained.stderr).toBe(0);
+  const text = join(dir, 'text.txt');
+  writeFileSync(text, readFileSync(resolve('../shared/data/tinyshakespeare/input.txt'), 'utf8').split('\n').slice(0, 1500).join('\n'));
+  const lm = glimpse(['train', '--task', 'lm', '--model', 'lstm-attn', '--data', text, '--runs', runs, '--name', 'lm', '--no-progress',
+    '--embedding', '16', '--hidden', '16', '--batch-size', '8', '--max-steps', '10', '--eval-every', '10']);
+  expect(lm.code, lm.stderr).toBe(0);
+  runsMade = runs;
+  return runs;
+}
+
 describe.skipIf(skipReason !== null)(`the web page in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   beforeAll(async () => {
     const out = join(dir, 'site');
@@ -143,21 +166,7 @@ describe.skipIf(skipReason !== null)(`the web page in Chromium${skipReason ? ` (
   }, 60_000);
 
   it('loads run folders made by glimpse train and shows their output and attention, as the CLI computes them', async () => {
-    const runs = join(dir, 'runs');
-    const config = join(dir, 'tiny.json');
-    writeFileSync(config, JSON.stringify({
-      task: 'reverse',
-      data: { trainSize: 2000, validSize: 100, testSize: 100, minLen: 3, maxLen: 8, batchSize: 32 },
-      model: { embeddingSize: 16, encoderHidden: 16, decoderHidden: 32, attentionSize: 32 },
-      train: { maxSteps: 300, evalEvery: 100, lr: 0.01, seed: 3 },
-    }));
-    const trained = glimpse(['train', '--config', config, '--runs', runs, '--name', 'tiny', '--no-progress']);
-    expect(trained.code, trained.stderr).toBe(0);
-    const text = join(dir, 'text.txt');
-    writeFileSync(text, readFileSync(resolve('../shared/data/tinyshakespeare/input.txt'), 'utf8').split('\n').slice(0, 1500).join('\n'));
-    const lm = glimpse(['train', '--task', 'lm', '--model', 'lstm-attn', '--data', text, '--runs', runs, '--name', 'lm', '--no-progress',
-      '--embedding', '16', '--hidden', '16', '--batch-size', '8', '--max-steps', '10', '--eval-every', '10']);
-    expect(lm.code, lm.stderr).toBe(0);
+    const runs = makeRuns();
     const cli = glimpse(['translate', '--run', join(runs, 'tiny'), 'abcdef']);
     expect(cli.code, cli.stderr).toBe(0);
     const node = glimpseNode.train.translateText(loadTrainedModel(join(runs, 'tiny')), 'abcdef', { beam: 1, nBest: 1, maxTokens: 16 }).hypotheses[0]!;
@@ -208,6 +217,131 @@ describe.skipIf(skipReason !== null)(`the web page in Chromium${skipReason ? ` (
     expect(await page.textContent('#explore-best .prompt')).toBe(prompt);
     expect((await page.textContent('#explore-best'))!.length).toBeGreaterThan(prompt.length + 20);
     expect(await page.textContent('#explore-heatmap svg')).toMatch(/Attention while generating/);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('steps through the decoder: top-k with probabilities, stepping appends the likeliest token, forcing another changes the output from there', async () => {
+    const runs = makeRuns();
+    const t = loadTrainedModel(join(runs, 'tiny'));
+    const greedy = glimpseNode.train.translateText(t, 'abcdef', { beam: 1, nBest: 1, maxTokens: 22 }).hypotheses[0]!;
+    const page = await open(isolated, '#explore');
+    await page.setInputFiles('#pick-folder', join(runs, 'tiny'));
+    await page.waitForSelector('body[data-explore=ready]', { timeout: 20_000 });
+    await page.waitForSelector('#explore-heatmap svg', { timeout: 10_000 });
+    await page.fill('#explore-input', 'abcdef');
+    const state = (n: number) => page.waitForFunction((k) => document.querySelectorAll('#step-tokens .step-token').length === k
+      && document.querySelector('#step-panel')?.getAttribute('data-state') === 'ready', n, { timeout: 10_000 });
+    const tokens = () => page.locator('#step-tokens .step-token').allTextContents();
+    await page.click('#step-start');
+    await state(0);
+    await page.waitForSelector('#step-candidates .candidate');
+    const probs = await page.locator('#step-candidates .candidate .prob').allTextContents();
+    expect(probs).toHaveLength(5);
+    expect(probs.map(Number)).toEqual([...probs.map(Number)].sort((a, b) => b - a));
+    expect(probs.map(Number).reduce((a, b) => a + b)).toBeLessThanOrEqual(1.001);
+    // Before any choice the output from here is the greedy translation.
+    expect(await page.textContent('#step-continuation')).toBe(greedy.text);
+    await page.click('#step-next');
+    await state(1);
+    await page.click('#step-next');
+    await state(2);
+    expect(await tokens()).toEqual(greedy.words.slice(0, 2));
+    expect(await page.textContent('#step-continuation')).toBe(greedy.text);
+    // One attention row per token so far and one for the next step.
+    expect(await page.locator('#step-heatmap table tbody tr').count()).toBe(3);
+    // Force the second most likely token: the output from there is the model's greedy
+    // continuation of that prefix, as glimpse computes it with a forced prefix.
+    const forced = (await page.locator('#step-candidates .candidate .token').nth(1).textContent())!;
+    expect(forced).not.toBe(greedy.words[2]);
+    await page.locator('#step-candidates .candidate').nth(1).click();
+    await state(3);
+    const chosen = await tokens();
+    expect(chosen).toEqual([...greedy.words.slice(0, 2), forced]);
+    const what = glimpseNode.train.translateText(t, 'abcdef', { beam: 1, nBest: 1, maxTokens: 22, prefix: chosen.join('') }).hypotheses[0]!;
+    const after = (await page.textContent('#step-continuation'))!;
+    expect(after).toBe(what.text);
+    expect(after).not.toBe(greedy.text);
+    // Back undoes the forced step.
+    await page.click('#step-back');
+    await state(2);
+    expect(await page.textContent('#step-continuation')).toBe(greedy.text);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('lists every beam hypothesis with its score as glimpse translate does, each with its own attention', async () => {
+    const runs = makeRuns();
+    const cli = glimpse(['translate', '--run', join(runs, 'tiny'), '--beam', '4', '--n-best', '4', 'abcdefg']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const nbest = glimpseNode.train.translateText(loadTrainedModel(join(runs, 'tiny')), 'abcdefg', { beam: 4, nBest: 4, maxTokens: 24 }).hypotheses;
+    const page = await open(isolated, '#explore');
+    await page.setInputFiles('#pick-folder', join(runs, 'tiny'));
+    await page.waitForSelector('body[data-explore=ready]', { timeout: 20_000 });
+    await page.waitForSelector('#explore-heatmap svg', { timeout: 10_000 });
+    await page.check('input[name=search][value=beam]');
+    await page.fill('#beam-size', '4');
+    await page.fill('#explore-input', 'abcdefg');
+    await page.click('#explore-run');
+    await page.waitForFunction(() => document.querySelector('#explore-heatmap svg')?.textContent?.includes('hypothesis 1'), null, { timeout: 10_000 });
+    const items = page.locator('.nbest .hypothesis');
+    expect(await items.count()).toBe(4);
+    const texts = await page.locator('.nbest .hypothesis span:first-child').allTextContents();
+    expect(texts).toEqual(cli.stdout.trim().split('\n').map((line) => line.split('\t')[1] || '∅')); // "score<TAB>text" lines
+    expect(await page.locator('.nbest .score').allTextContents()).toEqual(nbest.map((h) => h.score.toFixed(3)));
+    // Each hypothesis has its own attention: choosing the third draws its rows.
+    await items.nth(2).click();
+    await page.waitForFunction(() => document.querySelector('#explore-heatmap svg')?.textContent?.includes('hypothesis 3'), null, { timeout: 10_000 });
+    const h = nbest[2]!;
+    const rows = await page.locator('#explore-heatmap table tbody th').allTextContents();
+    expect(rows).toEqual(h.finished ? [...h.words, '<eos>'] : h.words);
+    const table = await page.locator('#explore-heatmap table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => Number(td.textContent))));
+    table.forEach((row, i) => row.forEach((w, j) => expect(Math.abs(w - h.attention![i]![j]!)).toBeLessThanOrEqual(0.0051)));
+    expect(await page.locator('#explore-grid').isHidden()).toBe(true); // an RNN: one attention, no head grid
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows a Transformer run\'s every layer × head, for encoder self-, decoder self- and cross-attention, and enlarges one', async () => {
+    const runs = join(dir, 'transformer-runs');
+    const trained = glimpse(['train', '--task', 'reverse', '--arch', 'transformer', '--runs', runs, '--name', 'tr', '--no-progress',
+      '--d-model', '16', '--heads', '2', '--layers', '3', '--feedforward', '32', '--positions', '24', '--batch-size', '16',
+      '--min-len', '2', '--max-len', '6', '--max-steps', '30', '--eval-every', '30']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const t = loadTrainedModel(join(runs, 'tr'));
+    const translation = glimpseNode.train.translateText(t, 'abcd', { beam: 1, nBest: 1, maxTokens: 18 });
+    const sections = glimpseNode.train.translationAttentionGrid(t, translation)!;
+    const page = await open(isolated, '#explore');
+    await page.setInputFiles('#pick-folder', join(runs, 'tr'));
+    await page.waitForSelector('body[data-explore=ready]', { timeout: 20_000 });
+    await page.fill('#explore-input', 'abcd');
+    await page.click('#explore-run');
+    await page.waitForFunction(() => document.querySelector('#explore-heatmap svg')?.textContent?.includes('abcd'), null, { timeout: 10_000 });
+    expect(await page.textContent('#explore-best')).toBe(translation.hypotheses[0]!.text);
+    await page.waitForSelector('#explore-grid .head-cell');
+    expect(await page.locator('#explore-grid input[name=grid-section]').evaluateAll((es) => es.map((e) => (e as HTMLInputElement).value)))
+      .toEqual(['encoder self-attention', 'decoder self-attention', 'cross-attention']);
+    for (const [k, section] of sections.entries()) {
+      await page.check(`#explore-grid input[name=grid-section] >> nth=${k}`);
+      // 3 layers × 2 heads, each panel as many rows and columns as its queries and keys.
+      expect(await page.locator('#explore-grid .head-cell').count()).toBe(3 * 2);
+      const [w, hgt] = await page.locator('#explore-grid .head-cell canvas').first().evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+      expect(w! / hgt!).toBeCloseTo(section.colLabels.length / section.rowLabels.length, 5);
+    }
+    // Enlarge encoder self-attention, layer 3, head 1: its weights, as Node computes them.
+    await page.check('#explore-grid input[value="encoder self-attention"]');
+    await page.click('#explore-grid .head-cell[data-layer="3"][data-head="1"]');
+    await page.waitForFunction(() => document.querySelector('#explore-grid .grid-zoom svg')?.textContent?.includes('layer 3, head 1'), null, { timeout: 10_000 });
+    const table = await page.locator('#explore-grid .grid-zoom table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => Number(td.textContent))));
+    const expected = sections[0]!.weights[2]![0]!;
+    expect(table.length).toBe(expected.length);
+    table.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - expected[i]![j]!)).toBeLessThanOrEqual(0.0051)));
+    // The step view drives the Transformer's decoder too.
+    await page.click('#step-start');
+    await page.waitForSelector('#step-candidates .candidate');
+    await page.click('#step-next');
+    await page.waitForFunction(() => document.querySelectorAll('#step-tokens .step-token').length === 1, null, { timeout: 10_000 });
+    expect(await page.textContent('#step-tokens')).toBe(translation.hypotheses[0]!.words[0] ?? '<eos>');
     expect(errorsOf(page)).toEqual([]);
     await page.close();
   }, 60_000);

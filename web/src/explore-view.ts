@@ -4,9 +4,11 @@
  */
 import type { BackendReport } from './backend.js';
 import { $ } from './dom.js';
+import { HeadGrid } from './head-grid.js';
 import { Heatmap } from './heatmap.js';
 import type { ExploreReply, ExploreRequest, GenerateResult, RunInfo, TranslateResult } from './protocol.js';
 import { type PickedFile, type RunCandidate, findRuns, fromDrop, fromFileList, readRun, runName } from './run-files.js';
+import { StepView } from './step-view.js';
 
 type Request = ExploreRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -53,10 +55,16 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
   const output = $('#explore-output');
   const heatmap = new Heatmap($('#explore-heatmap'));
   heatmap.message('Load a run to see what its model attends to.');
+  const grid = new HeadGrid($('#explore-grid'));
   const say = (message: string, error = false) => {
     status.textContent = message;
     status.classList.toggle('error', error);
   };
+  const stepper = new StepView({
+    panel: $('#step-panel'), start: $<HTMLButtonElement>('#step-start'), next: $<HTMLButtonElement>('#step-next'),
+    back: $<HTMLButtonElement>('#step-back'), tokens: $('#step-tokens'), candidates: $('#step-candidates'),
+    continuation: $('#step-continuation'), heatmap: $('#step-heatmap'), status: say,
+  }, (request) => client.ask(request), () => input.value);
   let runs: RunCandidate[] = [];
   let info: RunInfo | null = null;
   let busy = false;
@@ -83,6 +91,8 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     info = null;
     form.hidden = true;
     $('#run-info').hidden = true;
+    grid.show(null, '');
+    stepper.reset(false);
     say(`Loading ${runName(run)}…`);
     try {
       const files = await readRun(run);
@@ -122,6 +132,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     $('#explore-input-label').textContent = i.inputLabel;
     $('#explore-run').textContent = i.action;
     form.hidden = false;
+    stepper.reset(!lm);
     heatmap.message(i.attention ? 'Run the model to see its attention.' : 'This model has no attention to show (train one with attention, e.g. --model lstm-attn).');
   };
 
@@ -133,7 +144,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     try {
       if (info.kind === 'seq2seq') {
         const beam = (form.elements.namedItem('search') as RadioNodeList).value === 'beam' ? clampInt($<HTMLInputElement>('#beam-size').value, 2, 16, 5) : 1;
-        const r = await client.ask({ type: 'translate', text: textIn, beam, nBest: Math.min(beam, 3) });
+        const r = await client.ask({ type: 'translate', text: textIn, beam, nBest: beam });
         if (r.type === 'translated') await showTranslation(r.result, textIn, beam);
       } else {
         const r = await client.ask({
@@ -159,26 +170,36 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     const main = text('p', best ? best.text || '∅' : '∅', 'output-text');
     main.id = 'explore-best';
     parts.push(main);
+    const title = source.length > 48 ? `${source.slice(0, 45)}…` : source;
+    /** Draws hypothesis k's attention (and its every head, for Transformers). */
+    const showHypothesis = async (k: number) => {
+      const h = r.hypotheses[k]!;
+      const subtitle = `${info?.name ?? ''} · ${beam > 1 ? `beam ${beam}, hypothesis ${k + 1} (score ${h.score.toFixed(3)})` : 'greedy'}`;
+      grid.show(h.grid, subtitle);
+      if (h.picture) await heatmap.show(h.picture, { title, subtitle, rowTitle: 'output', colTitle: 'input' });
+    };
     if (r.hypotheses.length > 1) {
       const list = document.createElement('ol');
       list.className = 'nbest';
-      list.setAttribute('aria-label', 'Best hypotheses with their log-probabilities');
-      for (const h of r.hypotheses) {
+      list.setAttribute('aria-label', 'Every hypothesis of the beam with its score; choose one to see its attention');
+      r.hypotheses.forEach((h, k) => {
         const li = text('li', '');
-        li.append(text('span', h.text || '∅'), text('span', h.score.toFixed(3), 'score'));
+        const b = text('button', '', 'hypothesis');
+        b.type = 'button';
+        b.setAttribute('aria-pressed', String(k === 0));
+        b.append(text('span', h.text || '∅'), text('span', h.score.toFixed(3), 'score'));
+        b.addEventListener('click', () => {
+          for (const other of list.querySelectorAll('button')) other.setAttribute('aria-pressed', String(other === b));
+          void showHypothesis(k);
+        });
+        li.append(b);
         list.append(li);
-      }
+      });
       parts.push(list);
     }
     if (r.unknown.length) parts.push(text('p', `Unknown to the model (read as <unk>): ${[...new Set(r.unknown)].join(' ')}`, 'warning'));
     output.replaceChildren(...parts);
-    if (best?.picture) {
-      await heatmap.show(best.picture, {
-        title: source.length > 48 ? `${source.slice(0, 45)}…` : source,
-        subtitle: `${info?.name ?? ''} · ${beam > 1 ? `beam ${beam}` : 'greedy'}`,
-        rowTitle: 'output', colTitle: 'input',
-      });
-    }
+    if (best) await showHypothesis(0);
   };
 
   const showGeneration = async (r: GenerateResult) => {
@@ -188,6 +209,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     const parts: HTMLElement[] = [text('p', 'Sampled continuation', 'output-kind'), p];
     if (r.unknown.length) parts.push(text('p', `Unknown to the model (read as <unk>): ${[...new Set(r.unknown)].join(' ')}`, 'warning'));
     output.replaceChildren(...parts);
+    grid.show(r.grid, info?.name ?? '');
     if (r.picture) {
       await heatmap.show(r.picture, { title: 'Attention while generating', subtitle: info?.name, rowTitle: 'generated', colTitle: 'context' });
     }

@@ -2,9 +2,10 @@
  * Runs a trained run's model in a Web Worker: loads it from the files the page was given and
  * translates (greedy or beam) or generates (sampling), returning the attention as plain data.
  */
-import { GlimpseError, Rng, models, noGrad, ruleOf, train } from 'glimpse';
+import { GlimpseError, Rng, models, noGrad, ruleOf, train, type viz } from 'glimpse';
 import { startBackend } from './backend.js';
-import type { AttentionPicture, ExploreReply, ExploreRequest, GenerateResult, RunInfo, TranslateResult } from './protocol.js';
+import type { AttentionPicture, ExploreReply, ExploreRequest, GenerateResult, HeadGridSection, RunInfo, TranslateResult } from './protocol.js';
+import { stepDecode } from './step-decode.js';
 import { workerScope } from './worker-scope.js';
 
 const post = (r: ExploreReply): void => workerScope.postMessage(r);
@@ -38,18 +39,30 @@ function examplePrompt(t: Extract<train.TrainedModel, { kind: 'lm' }>): string {
   return known ?? vocab.itos.find((tok) => !vocab.specials.includes(tok)) ?? '';
 }
 
+/** Plain-data grids for the page (null when the model has no per-layer maps: the RNNs). */
+function plainGrid(sections: viz.AttentionGridSection[] | null): HeadGridSection[] | null {
+  return sections?.map((s) => ({
+    title: s.title, rowLabels: [...s.rowLabels], colLabels: [...s.colLabels], rowTitle: s.yTitle ?? 'query', colTitle: s.xTitle ?? 'key',
+    weights: s.weights.map((layer) => layer.map((head) => head.map((row) => [...row]))),
+  })) ?? null;
+}
+
 function translate(t: train.TrainedModel, text: string, beam: number, nBest: number): TranslateResult {
   // An output a little over twice the input's length is room enough for every task.
   const maxTokens = Math.min(400, 2 * train.encodeInput(t, text).tokens.length + 10);
-  const out = noGrad(() => train.translateText(t, text, { beam, nBest, maxTokens }));
-  return {
-    source: out.source.tokens,
-    unknown: out.source.unknown,
-    hypotheses: out.hypotheses.map((h) => ({
-      text: h.text, score: h.score, finished: h.finished,
-      picture: h.attention ? { weights: h.attention, rowLabels: h.finished ? [...h.words, '<eos>'] : h.words, colLabels: out.source.tokens } : null,
-    })),
-  };
+  return noGrad(() => {
+    const out = train.translateText(t, text, { beam, nBest, maxTokens });
+    return {
+      source: out.source.tokens,
+      unknown: out.source.unknown,
+      hypotheses: out.hypotheses.map((h) => ({
+        text: h.text, score: h.score, finished: h.finished,
+        picture: h.attention ? { weights: h.attention, rowLabels: h.finished ? [...h.words, '<eos>'] : h.words, colLabels: out.source.tokens } : null,
+        // Every hypothesis its own maps: the grid of a translation is drawn for its first one.
+        grid: plainGrid(train.translationAttentionGrid(t, { source: out.source, hypotheses: [h] })),
+      })),
+    };
+  });
 }
 
 function generate(t: train.TrainedModel, promptText: string, maxTokens: number, temperature: number, topK: number, seed: number): GenerateResult {
@@ -58,7 +71,8 @@ function generate(t: train.TrainedModel, promptText: string, maxTokens: number, 
   // The prompt as the model read it (lowercased, tokenised) is a prefix of the whole text.
   const read = train.decodeOutput(t, g.prompt.ids).text;
   const prompt = g.text.startsWith(read) ? read : '';
-  return { prompt, continuation: g.text.slice(prompt.length), unknown: g.prompt.unknown, picture };
+  const grid = plainGrid(noGrad(() => train.generationAttentionGrid(t, g)));
+  return { prompt, continuation: g.text.slice(prompt.length), unknown: g.prompt.unknown, picture, grid };
 }
 
 function handle(msg: ExploreRequest): void {
@@ -79,6 +93,10 @@ function handle(msg: ExploreRequest): void {
       case 'generate':
         if (!trained) throw new GlimpseError('no run is loaded');
         post({ id: msg.id, type: 'generated', result: generate(trained, msg.prompt, msg.maxTokens, msg.temperature, msg.topK, msg.seed) });
+        break;
+      case 'step':
+        if (!trained) throw new GlimpseError('no run is loaded');
+        post({ id: msg.id, type: 'stepped', result: stepDecode(trained, msg.text, msg.chosen, Math.min(20, Math.max(1, msg.k))) });
         break;
     }
   } catch (e) {

@@ -74,12 +74,49 @@ export interface RunInfo {
 export type ExploreRequest =
   | { id: number; type: 'load'; files: RunFilesMessage }
   | { id: number; type: 'translate'; text: string; beam: number; nBest: number }
-  | { id: number; type: 'generate'; prompt: string; maxTokens: number; temperature: number; topK: number; seed: number };
+  | { id: number; type: 'generate'; prompt: string; maxTokens: number; temperature: number; topK: number; seed: number }
+  /** One decoder step after `chosen` (target ids after `<bos>`), with the k most likely next tokens. */
+  | { id: number; type: 'step'; text: string; chosen: number[]; k: number };
+
+/**
+ * One kind of attention of a multi-layer, multi-head model (e.g. "cross-attention"):
+ * `weights[l][h]` is layer l+1, head h+1, rows × columns.
+ */
+export interface HeadGridSection {
+  title: string;
+  weights: number[][][][];
+  rowLabels: string[];
+  colLabels: string[];
+  rowTitle: string;
+  colTitle: string;
+}
+
+/** A next-token candidate of the step view. */
+export interface StepCandidate {
+  id: number;
+  token: string;
+  prob: number;
+}
+
+export interface StepResult {
+  source: string[];
+  unknown: string[];
+  /** The tokens chosen so far, each with the probability the model gave it. */
+  steps: StepCandidate[];
+  /** The k most likely next tokens (empty once `<eos>` was chosen). */
+  next: StepCandidate[];
+  /** Attention rows over the source: one per chosen token, then the next step's. */
+  attention: number[][];
+  finished: boolean;
+  /** The whole output: the chosen tokens, then the model's greedy continuation. */
+  continuation: string;
+}
 
 export interface TranslateResult {
   source: string[];
   unknown: string[];
-  hypotheses: { text: string; score: number; finished: boolean; picture: AttentionPicture | null }[];
+  /** Best first; `grid` holds every layer's and head's maps (Transformer runs; null for RNNs). */
+  hypotheses: { text: string; score: number; finished: boolean; picture: AttentionPicture | null; grid: HeadGridSection[] | null }[];
 }
 
 export interface GenerateResult {
@@ -88,6 +125,7 @@ export interface GenerateResult {
   continuation: string;
   unknown: string[];
   picture: AttentionPicture | null;
+  grid: HeadGridSection[] | null;
 }
 
 export type ExploreReply =
@@ -95,4 +133,5 @@ export type ExploreReply =
   | { id: number; type: 'loaded'; info: RunInfo }
   | { id: number; type: 'translated'; result: TranslateResult }
   | { id: number; type: 'generated'; result: GenerateResult }
+  | { id: number; type: 'stepped'; result: StepResult }
   | { id: number; type: 'error'; message: string };
