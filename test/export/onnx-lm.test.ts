@@ -3,6 +3,8 @@ import { tensor } from '../../src/core/create.js';
 import { noGrad } from '../../src/core/grad.js';
 import { LanguageModel } from '../../src/models/lm.js';
 import { LM_RNN_EXPORT } from '../../src/export/onnx/kinds/lm-rnn.js';
+import { LM_TRANSFORMER_EXPORT } from '../../src/export/onnx/kinds/lm-transformer.js';
+import { TransformerLanguageModel } from '../../src/models/transformer-lm.js';
 import { Rng } from '../../src/util/rng.js';
 import { int64, maxDiff, ort, runOnnx } from '../helpers/ort.js';
 
@@ -33,5 +35,22 @@ describe.skipIf(!ort)('ONNX export of the recurrent language models, run by ONNX
         else expect(got.attention).toBeUndefined();
       });
     }
+  }
+});
+
+describe.skipIf(!ort)('ONNX export of the Transformer language model, run by ONNX Runtime', () => {
+  for (const [activation, normFirst] of [['gelu', true], ['relu', false]] as const) {
+    it(`${activation}, ${normFirst ? 'pre' : 'post'}-norm: logits and attention equal glimpse's to 1e-4`, async () => {
+      const config = { vocabSize: 13, dModel: 8, nhead: 2, numLayers: 2, dimFeedforward: 12, dropout: 0, activation, normFirst, contextSize: 6 };
+      const lm = new TransformerLanguageModel(config, { rng: new Rng(5) }).eval();
+      const [T, B] = [5, 2];
+      const ids = [1, 4, 7, 10, 2, 0, 3, 9, 12, 5];
+      const want = noGrad(() => lm.forward(tensor(Int32Array.from(ids), { shape: [T, B] })));
+      const [graph] = LM_TRANSFORMER_EXPORT.graphs({ params: lm.stateDict(), config: lm.config }, 'test');
+      const got = await runOnnx(graph!.bytes, { ids: { data: int64(ids), dims: [T, B] } });
+      expect(got.logits!.dims).toEqual([T, B, 13]);
+      expect(maxDiff(got.logits!.data, want.logits.data as Float32Array)).toBeLessThan(1e-4);
+      expect(maxDiff(got.attention!.data, want.attention.data as Float32Array)).toBeLessThan(1e-4);
+    });
   }
 });
