@@ -19,12 +19,15 @@ export const ort: Ort | null = loaded.ort;
 if (!ort) console.warn(`ONNX Runtime tests skipped: onnxruntime-node cannot be loaded (${loaded.why})`);
 
 /** Runs a model's bytes on named inputs and returns every output as a flat Float32Array / BigInt64Array with its dims. */
-export async function runOnnx(bytes: Uint8Array, feeds: Record<string, { data: Float32Array | BigInt64Array | Int32Array; dims: number[] }>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
+export async function runOnnx(bytes: Uint8Array, feeds: Record<string, { data: Float32Array | BigInt64Array | Int32Array | Uint8Array; dims: number[] }>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
   const session = await ort!.InferenceSession.create(bytes);
   const inputs: Record<string, InstanceType<Ort['Tensor']>> = {};
   for (const [name, f] of Object.entries(feeds)) {
-    const type = f.data instanceof Float32Array ? 'float32' : f.data instanceof Int32Array ? 'int32' : 'int64';
-    inputs[name] = new ort!.Tensor(type, f.data, f.dims);
+    const d = f.data;
+    inputs[name] = d instanceof Float32Array ? new ort!.Tensor('float32', d, f.dims)
+      : d instanceof Int32Array ? new ort!.Tensor('int32', d, f.dims)
+        : d instanceof BigInt64Array ? new ort!.Tensor('int64', d, f.dims)
+          : new ort!.Tensor('bool', d, f.dims);
   }
   const out = await session.run(inputs);
   await session.release();

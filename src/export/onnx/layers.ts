@@ -44,16 +44,40 @@ export function linear(g: OnnxGraph, params: Params, x: string, prefix: string):
   return b ? g.op('Add', [y, g.param(`${prefix}.bias`, b)]) : y;
 }
 
-/** A packed projection's rows [r0, r1) (q, k or v of `in_proj_weight`): x [..., in] → [..., r1 − r0]. */
+/**
+ * nn.MultiheadAttention's q (0), k (1) or v (2) projection of x [..., in] → [..., E]: rows of the
+ * packed `in_proj_weight` [3E, E], or `q_proj_weight` / `k_proj_weight` / `v_proj_weight` when
+ * key and value sizes differ from E; bias from `in_proj_bias`.
+ */
 export function packedLinear(g: OnnxGraph, params: Params, x: string, prefix: string, which: 0 | 1 | 2): string {
-  const w = param(params, `${prefix}.in_proj_weight`);
-  const E = w.shape[0]! / 3;
-  const name = `${prefix}.in_proj_weight.${'qkv'[which]}.T`;
-  const y = g.op('MatMul', [x, g.floats(name, rowsTransposed(w, which * E, (which + 1) * E), [w.shape[1]!, E])]);
+  const letter = 'qkv'[which]!;
+  const packed = params[`${prefix}.in_proj_weight`];
+  const w = packed ?? param(params, `${prefix}.${letter}_proj_weight`);
+  const E = packed ? w.shape[0]! / 3 : w.shape[0]!;
+  const rows = packed ? rowsTransposed(w, which * E, (which + 1) * E) : transposed(w);
+  const y = g.op('MatMul', [x, g.floats(`${prefix}.${letter}_proj.T`, rows, [w.shape[1]!, E])]);
   const b = params[`${prefix}.in_proj_bias`];
   if (!b) return y;
   const bias = (b.data as Float32Array).slice(which * E, (which + 1) * E);
-  return g.op('Add', [y, g.floats(`${prefix}.in_proj_bias.${'qkv'[which]}`, bias, [E])]);
+  return g.op('Add', [y, g.floats(`${prefix}.in_proj_bias.${letter}`, bias, [E])]);
+}
+
+/** Columns [c0, c1) of W [out, in], transposed [c1 − c0, out]: part of a layer that reads a concatenation. */
+export function columnsTransposed(g: OnnxGraph, params: Params, name: string, c0: number, c1: number): string {
+  const w = param(params, name);
+  const [out, inp] = w.shape as [number, number];
+  const d = w.data as Float32Array;
+  const t = new Float32Array((c1 - c0) * out);
+  for (let o = 0; o < out; o++) for (let i = c0; i < c1; i++) t[(i - c0) * out + o] = d[o * inp + i]!;
+  return g.floats(`${name}.cols${c0}_${c1}.T`, t, [c1 - c0, out]);
+}
+
+/** Unsqueeze / Squeeze at one axis (opset 13: axes as an input). */
+export function unsqueeze(g: OnnxGraph, x: string, axis: number): string {
+  return g.op('Unsqueeze', [x, g.ints('axes', [axis])]);
+}
+export function squeeze(g: OnnxGraph, x: string, axis: number): string {
+  return g.op('Squeeze', [x, g.ints('axes', [axis])]);
 }
 
 /** LayerNormalization over the last axis with `prefix.weight` / `prefix.bias`. */

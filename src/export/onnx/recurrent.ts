@@ -100,3 +100,28 @@ export function recurrentStack(g: OnnxGraph, params: Params, spec: RecurrentSpec
   const join = (parts: string[]): string => (parts.length === 1 ? parts[0]! : g.op('Concat', parts, { axis: { i: 0 } }));
   return { y: input, h: join(hs), c: rule.hasCell ? join(cs) : null };
 }
+
+/**
+ * One step of a PyTorch LSTMCell / GRUCell (`prefix.weight_ih`, …): x [n, in] from h (and c)
+ * [n, H] → the new h and c [n, H], as a one-step ONNX LSTM / GRU.
+ */
+export function cellStep(g: OnnxGraph, params: Params, cell: RecurrentKindName, prefix: string, H: number, x: string, h: string, c: string): { h: string; c: string | null } {
+  const rule = CELL_RULES[cell];
+  const G = rule.order.length;
+  const ih = param(params, `${prefix}.weight_ih`);
+  const inSize = ih.shape[1]!;
+  const W = g.floats(`${prefix}.W`, reorder(ih.data as Float32Array, rule.order, H, inSize), [1, G * H, inSize]);
+  const R = g.floats(`${prefix}.R`, reorder(param(params, `${prefix}.weight_hh`).data as Float32Array, rule.order, H, H), [1, G * H, H]);
+  const bih = params[`${prefix}.bias_ih`];
+  const B = bih
+    ? g.floats(`${prefix}.B`, concatArrays([
+      reorder(bih.data as Float32Array, rule.order, H, 1), reorder(param(params, `${prefix}.bias_hh`).data as Float32Array, rule.order, H, 1),
+    ]), [1, 2 * G * H])
+    : '';
+  const one = (t: string): string => g.op('Unsqueeze', [t, g.ints('axes', [0])]);
+  const inputs = [one(x), W, R, B, '', one(h)];
+  if (rule.hasCell) inputs.push(one(c));
+  const [, yh, yc] = g.opN(rule.op, inputs, rule.hasCell ? 3 : 2, { hidden_size: { i: H }, ...rule.attributes });
+  const drop = (t: string): string => g.op('Squeeze', [t, g.ints('axes', [0])]);
+  return { h: drop(yh!), c: yc ? drop(yc) : null };
+}
