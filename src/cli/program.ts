@@ -8,6 +8,7 @@ import { registerTranslate } from './commands/translate.js';
 import { registerPlot } from './commands/plot.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSubwords } from './commands/subwords.js';
+import { registerExport } from './commands/export.js';
 import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -35,5 +36,6 @@ export function buildProgram(): Command {
   registerData(program);
   registerBleu(program);
   registerSubwords(program);
+  registerExport(program);
   return program;
 }

@@ -44,7 +44,7 @@ describe.skipIf(!ort)('ONNX export of the recurrent seq2seq model, run by ONNX R
       const step = model.asStepModel();
       let prev = [1, 1];
       for (let t = 0; t < 3; t++) {
-        const want = step.step(state, prev);
+        const want = step.step(state, Int32Array.from(prev));
         const got = await runOnnx(graphStep!.bytes, { ...feeds, prev_token: { data: int64(prev), dims: [2] } });
         expect(maxDiff(got.log_probs!.data, want.logProbs)).toBeLessThan(1e-4);
         if (attention !== 'none') expect(maxDiff(got.attention!.data, want.attention!.flat())).toBeLessThan(1e-4);
