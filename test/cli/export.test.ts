@@ -36,7 +36,7 @@ const readManifest = (out: string) => JSON.parse(readFileSync(join(out, 'glimpse
 let rev: string;
 let lm: string;
 beforeAll(() => {
-  rev = train(['--task', 'reverse', '--embedding', '16', '--encoder-hidden', '16', '--hidden', '32', '--batch-size', '16', '--min-len', '3', '--max-len', '8', '--max-steps', '60', '--eval-every', '60', '--name', 'rev', '--seed', '1']);
+  rev = train(['--task', 'reverse', '--embedding', '16', '--encoder-hidden', '16', '--hidden', '32', '--batch-size', '16', '--min-len', '3', '--max-len', '8', '--max-steps', '200', '--eval-every', '200', '--name', 'rev', '--seed', '1']);
   const text = join(dir, 'text.txt');
   writeFileSync(text, readFileSync('../shared/data/tinyshakespeare/input.txt', 'utf8').split('\n').slice(0, 300).join('\n') + '\n');
   lm = train(['--task', 'lm', '--model', 'gru', '--data', text, '--name', 'lm', '--embedding', '8', '--hidden', '8', '--batch-size', '4', '--max-steps', '4', '--eval-every', '4']);
@@ -102,6 +102,7 @@ describe('glimpse export --format onnx', () => {
     const m = readManifest(out);
     expect(m.graphs.map((g) => g.file)).toEqual(['lm.onnx']);
     const trained = loadTrainedModel(lm);
+    if (trained.kind !== 'lm') throw new Error('expected a language model run');
     const ids = [3, 5, 7, 2, 4, 6];
     const want = noGrad(() => trained.model.forward(tensor(Int32Array.from(ids), { shape: [3, 2] }), null));
     const zeros = { data: new Float32Array(2 * 2 * 8), dims: [2, 2, 8] };
@@ -109,7 +110,7 @@ describe('glimpse export --format onnx', () => {
     expect(maxDiff(got.logits!.data, want.logits.data as Float32Array)).toBeLessThan(1e-4);
   });
 
-  it('refuses an unknown format, a missing run and a model it cannot export, in one line each', () => {
+  it('refuses an unknown format and a missing run in one line each', () => {
     const format = glimpse(['export', '--run', rev, '--format', 'tflite', '--out', join(dir, 'x')]);
     expect(format.code).toBe(2);
     expect(format.stderr.trim()).toMatch(/^error: option '--format <name>' argument 'tflite' is invalid/);

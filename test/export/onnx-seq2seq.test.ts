@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/core/create.js';
 import { type AttentionKind, Seq2Seq, type Seq2SeqConfig } from '../../src/models/index.js';
 import { SEQ2SEQ_RNN_EXPORT } from '../../src/export/onnx/kinds/seq2seq-rnn.js';
+import { SEQ2SEQ_TRANSFORMER_EXPORT } from '../../src/export/onnx/kinds/seq2seq-transformer.js';
 import { Rng } from '../../src/util/rng.js';
 import { int64, maxDiff, ort, runOnnx } from '../helpers/ort.js';
 
@@ -57,4 +58,10 @@ describe.skipIf(!ort)('ONNX export of the recurrent seq2seq model, run by ONNX R
       }
     });
   }
+});
+
+describe('ONNX export of the Transformer encoder–decoder', () => {
+  it('is refused in one line that says what exports', () => {
+    expect(() => SEQ2SEQ_TRANSFORMER_EXPORT.graphs({ params: {}, config: {} }, 'test')).toThrow(/not written yet: only the recurrent seq2seq model/);
+  });
 });
