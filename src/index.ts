@@ -5,7 +5,7 @@
  * formats are namespaces, as in PyTorch: `nn`, `optim`, `io`; so are the larger parts built on
  * them: `data` (tokenizers, vocabularies, synthetic tasks), `models`, `decode` (greedy, sampling,
  * beam search), `train` (the trainer, run configs, translation and generation), `metrics` and
- * `viz` (attention heatmaps and training curves as SVG). Everything here is browser-safe;
+ * `viz` (attention heatmaps and training curves as SVG), `onnx` (export to ONNX graphs). Everything here is browser-safe;
  * file-system helpers are in `glimpse/node`.
  *
  * @example
@@ -43,3 +43,4 @@ export * as decode from './decode/index.js';
 export * as train from './train/index.js';
 export * as metrics from './metrics/index.js';
 export * as viz from './viz/index.js';
+export * as onnx from './export/onnx/index.js';

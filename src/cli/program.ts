@@ -9,6 +9,7 @@ import { registerPlot } from './commands/plot.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSubwords } from './commands/subwords.js';
 import { registerLesson } from './commands/lesson.js';
+import { registerExport } from './commands/export.js';
 import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -37,5 +38,6 @@ export function buildProgram(): Command {
   registerBleu(program);
   registerSubwords(program);
   registerLesson(program);
+  registerExport(program);
   return program;
 }
