@@ -64,7 +64,7 @@ describe('glimpse train and eval', () => {
     const cases: [string[], RegExp][] = [
       [['train', '--task', 'poetry'], /argument 'poetry' is invalid\. expected one of lm, translate, reverse, copy, sort, dates/],
       [['train', '--attention', 'luong'], /argument 'luong' is invalid\. expected one of none, bahdanau, luong-dot, luong-general, luong-concat, local-m, local-p, multi-head/],
-      [['train', '--task', 'lm', '--model', 'transformer'], /argument 'transformer' is invalid\. expected one of lstm, gru, lstm-attn, gru-attn/],
+      [['train', '--task', 'lm', '--model', 'transformer-xl'], /argument 'transformer-xl' is invalid\. expected one of lstm, gru, lstm-attn, gru-attn, lstm-scratch, encdec-attn, transformer/],
       [['train', '--epochs', 'three'], /option '--epochs <n>' argument 'three' is invalid\. expected an integer, got 'three'/],
       [['train', '--lr', '-1'], /expected a number in \(0, ∞\), got -1/],
       [['train', '--task', 'lm', '--data', join(dir, 'missing.txt'), '--runs', runs], /missing\.txt is neither an existing file or folder nor a dataset name/],

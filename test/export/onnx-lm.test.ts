@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ONNX_EXPORTS } from '../../src/export/onnx/kinds/index.js';
 import { tensor } from '../../src/core/create.js';
 import { noGrad } from '../../src/core/grad.js';
 import { LanguageModel } from '../../src/models/lm.js';
@@ -53,4 +54,10 @@ describe.skipIf(!ort)('ONNX export of the Transformer language model, run by ONN
       expect(maxDiff(got.attention!.data, want.attention.data as Float32Array)).toBeLessThan(1e-4);
     });
   }
+});
+
+describe('ONNX export of the encoder–decoder LM', () => {
+  it('is refused in one line that says which language models export', () => {
+    expect(() => ONNX_EXPORTS.lm.encdec.graphs({ params: {}, config: {} }, 'test')).toThrow(/encdec-attn\) is not written yet: the recurrent LMs/);
+  });
 });

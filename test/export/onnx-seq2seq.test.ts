@@ -6,8 +6,12 @@ import { SEQ2SEQ_TRANSFORMER_EXPORT } from '../../src/export/onnx/kinds/seq2seq-
 import { Rng } from '../../src/util/rng.js';
 import { int64, maxDiff, ort, runOnnx } from '../helpers/ort.js';
 
-/** One config per attention kind, varying cell, layers, directions, bridge and input feeding. */
-const CASES: { readonly [K in AttentionKind]: Partial<Seq2SeqConfig> } = {
+/** Luong's local kinds need the step as a graph input, which the step interface lacks: refused. */
+type LocalKind = 'local-m' | 'local-p';
+const LOCAL_KINDS: readonly LocalKind[] = ['local-m', 'local-p'];
+
+/** One config per exported attention kind, varying cell, layers, directions, bridge and input feeding. */
+const CASES: { readonly [K in Exclude<AttentionKind, LocalKind>]: Partial<Seq2SeqConfig> } = {
   none: { cell: 'lstm', bridge: 'zeros' },
   bahdanau: { cell: 'gru', encoderLayers: 2 },
   'luong-dot': { cell: 'lstm', decoderHidden: 8, bridge: 'concat' },
@@ -64,4 +68,14 @@ describe('ONNX export of the Transformer encoder–decoder', () => {
   it('is refused in one line that says what exports', () => {
     expect(() => SEQ2SEQ_TRANSFORMER_EXPORT.graphs({ params: {}, config: {} }, 'test')).toThrow(/not written yet: only the recurrent seq2seq model/);
   });
+});
+
+describe('ONNX export of local attention', () => {
+  for (const attention of LOCAL_KINDS) {
+    it(`${attention} is refused in one line that names the kinds that export`, () => {
+      const config: Seq2SeqConfig = { srcVocabSize: 9, tgtVocabSize: 10, embeddingSize: 5, encoderHidden: 4, decoderHidden: 7, attentionSize: 6, dropout: 0, attention };
+      const model = new Seq2Seq(config, { rng: new Rng(3) });
+      expect(() => SEQ2SEQ_RNN_EXPORT.graphs({ params: model.stateDict(), config: model.config }, 'test')).toThrow(new RegExp(`${attention} attention is not written yet.*export a run with bahdanau`));
+    });
+  }
 });

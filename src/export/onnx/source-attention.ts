@@ -6,6 +6,7 @@
  * Shapes: n rows, S source length, M encoder state size, D decoder state size, A scorer size.
  */
 import type { AttentionKind } from '../../models/index.js';
+import { GlimpseError } from '../../util/errors.js';
 import type { OnnxGraph } from './graph.js';
 import { type Params, columnsTransposed, linear, packedLinear, param, squeeze, unsqueeze } from './layers.js';
 
@@ -18,6 +19,18 @@ export interface SourceAttentionExport {
    * for no attention.
    */
   attend(g: OnnxGraph, params: Params, q: string, memory: string, keys: string, keep: string, dims: { D: number; heads: number }): { context: string; weights: string } | null;
+}
+
+/**
+ * Luong's local attention needs the decoder step t (and, for local-p, its predicted position) as
+ * an input of the step graph, which its interface does not carry yet: such a run is refused before
+ * anything is written.
+ */
+function notYet(kind: AttentionKind): SourceAttentionExport {
+  const refuse = (): never => {
+    throw new GlimpseError(`ONNX export of ${kind} attention is not written yet: the decoder-step graph has no step input; export a run with bahdanau, luong-dot, luong-general, luong-concat, multi-head or no attention`);
+  };
+  return { keys: refuse, attend: refuse };
 }
 
 /** Masked softmax of scores [n, 1, S] and the weighted sum of the memory: context [n, M], weights [n, S]. */
@@ -84,4 +97,6 @@ export const SOURCE_ATTENTION_EXPORTS: { readonly [K in AttentionKind]: SourceAt
       return { context: linear(g, params, merged, 'attn.out_proj'), weights: squeeze(g, g.op('ReduceMean', [w], { axes: { ints: [1] }, keepdims: { i: 0 } }), 1) };
     },
   },
+  'local-m': notYet('local-m'),
+  'local-p': notYet('local-p'),
 };
