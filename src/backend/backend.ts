@@ -114,6 +114,92 @@ export interface SdpaParams {
   causal: boolean;
 }
 
+/**
+ * What the LSTM and GRU forwards share (shapes as in {@link RnnParams}; G = 4H for the LSTM,
+ * 3H for the GRU): inputs x [T, B, I], W_ih [G, I], W_hh [G, H], biases [G] or null, h0 [B, H],
+ * lengths [B] or null (all T); outputs out [T, B, H], hN [B, H] and the saved workspace.
+ */
+export interface RnnForwardArgs {
+  x: FloatArray;
+  wIh: FloatArray;
+  wHh: FloatArray;
+  bIh: FloatArray | null;
+  bHh: FloatArray | null;
+  h0: FloatArray;
+  lengths: Int32Array | null;
+  out: FloatArray;
+  hN: FloatArray;
+  ws: RnnWorkspace;
+}
+
+/** The LSTM forward also carries the cell state: c0 in, cN [B, H] out. */
+export interface LstmForwardArgs extends RnnForwardArgs {
+  c0: FloatArray;
+  cN: FloatArray;
+}
+
+export type GruForwardArgs = RnnForwardArgs;
+
+/**
+ * What the LSTM and GRU backwards share: the forward's inputs and workspace, the upstream
+ * gradients of out and hN (null = 0), and the gradients wanted (null = not needed).
+ */
+export interface RnnBackwardArgs {
+  x: FloatArray;
+  wIh: FloatArray;
+  wHh: FloatArray;
+  h0: FloatArray;
+  lengths: Int32Array | null;
+  ws: RnnWorkspace;
+  gOut: FloatArray | null;
+  gHN: FloatArray | null;
+  /** Written. */
+  gX: FloatArray | null;
+  /** Accumulated (+=). */
+  gWIh: FloatArray | null;
+  /** Accumulated (+=). */
+  gWHh: FloatArray | null;
+  /** Accumulated (+=). */
+  gBIh: FloatArray | null;
+  /** Accumulated (+=). */
+  gBHh: FloatArray | null;
+  /** Written. */
+  gH0: FloatArray | null;
+}
+
+/** The LSTM backward also takes c0 and the upstream gradient of cN, and gives gC0 (written). */
+export interface LstmBackwardArgs extends RnnBackwardArgs {
+  c0: FloatArray;
+  gCN: FloatArray | null;
+  gC0: FloatArray | null;
+}
+
+export type GruBackwardArgs = RnnBackwardArgs;
+
+/** Operands of the attention forward (shapes in {@link Backend.sdpaForward}); masks may be null. */
+export interface SdpaForwardArgs {
+  q: FloatArray;
+  k: FloatArray;
+  v: FloatArray;
+  keyPadding: Uint8Array | null;
+  attnMask: Uint8Array | null;
+  out: FloatArray;
+  weights: FloatArray;
+}
+
+/** Operands of the attention backward: the forward's inputs and weights, upstream and wanted gradients. */
+export interface SdpaBackwardArgs {
+  q: FloatArray;
+  k: FloatArray;
+  v: FloatArray;
+  weights: FloatArray;
+  gOut: FloatArray;
+  gWeights: FloatArray | null;
+  gQ: FloatArray | null;
+  gK: FloatArray | null;
+  gV: FloatArray | null;
+}
+
 /** Hyper-parameters of one Adam/AdamW update, bias corrections folded in (computed in float64). */
 export interface AdamParams {
   beta1: number;
@@ -223,40 +309,22 @@ export interface Backend {
   // ---- optimizers (in place) ------------------------------------------------------------------
   adam(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, p: AdamParams): void;
 
-  // ---- fused recurrent layers (see RnnParams, RnnWorkspace) -------------------------------------
+  // ---- fused recurrent layers (see RnnParams, RnnWorkspace, LstmForwardArgs …) ------------------
   /**
    * One LSTM layer over a sequence (gate order i, f, g, o): the input projection of all steps is
    * one GEMM; each step adds h_{t-1}·W_hhᵀ. out [T, B, H] is 0 where t ≥ lengths[b]; hN, cN
    * [B, H] are the states at each sequence's last real step. lengths may be null (all T).
    */
-  lstmForward(
-    p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray, bIh: FloatArray | null, bHh: FloatArray | null,
-    h0: FloatArray, c0: FloatArray, lengths: Int32Array | null,
-    out: FloatArray, hN: FloatArray, cN: FloatArray, ws: RnnWorkspace,
-  ): void;
+  lstmForward(p: RnnParams, a: LstmForwardArgs): void;
   /**
    * Backward of {@link lstmForward}. Upstream grads may be null (treated as 0). gX, gH0, gC0 are
    * written; gWIh, gWHh, gBIh, gBHh are accumulated (weight grads over all steps as one GEMM each).
    */
-  lstmBackward(
-    p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray,
-    h0: FloatArray, c0: FloatArray, lengths: Int32Array | null, ws: RnnWorkspace,
-    gOut: FloatArray | null, gHN: FloatArray | null, gCN: FloatArray | null,
-    gX: FloatArray | null, gWIh: FloatArray | null, gWHh: FloatArray | null, gBIh: FloatArray | null, gBHh: FloatArray | null,
-    gH0: FloatArray | null, gC0: FloatArray | null,
-  ): void;
+  lstmBackward(p: RnnParams, a: LstmBackwardArgs): void;
   /** One GRU layer (gate order r, z, n; n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))). */
-  gruForward(
-    p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray, bIh: FloatArray | null, bHh: FloatArray | null,
-    h0: FloatArray, lengths: Int32Array | null, out: FloatArray, hN: FloatArray, ws: RnnWorkspace,
-  ): void;
-  gruBackward(
-    p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray,
-    h0: FloatArray, lengths: Int32Array | null, ws: RnnWorkspace,
-    gOut: FloatArray | null, gHN: FloatArray | null,
-    gX: FloatArray | null, gWIh: FloatArray | null, gWHh: FloatArray | null, gBIh: FloatArray | null, gBHh: FloatArray | null,
-    gH0: FloatArray | null,
-  ): void;
+  gruForward(p: RnnParams, a: GruForwardArgs): void;
+  /** Backward of {@link gruForward}, with the same write / accumulate rules as the LSTM's. */
+  gruBackward(p: RnnParams, a: GruBackwardArgs): void;
 
   // ---- fused scaled dot-product attention --------------------------------------------------------
   /**
@@ -264,20 +332,13 @@ export interface Backend {
    * v [bh, tk, dv]. M is -∞ where causal (j > i), keyPadding[b, j] = 1 ([bh/heads, tk]) or
    * attnMask[i, j] = 1 ([tq, tk]). A fully masked row gets weights 0 and output 0.
    */
-  sdpaForward(
-    p: SdpaParams, q: FloatArray, k: FloatArray, v: FloatArray,
-    keyPadding: Uint8Array | null, attnMask: Uint8Array | null, out: FloatArray, weights: FloatArray,
-  ): void;
+  sdpaForward(p: SdpaParams, a: SdpaForwardArgs): void;
   /**
    * gQ, gK, gV from the saved weights, gOut and optionally gWeights, each accumulated (+=) when
    * given: a decoder attending to the same keys at every step sums their gradient in one buffer.
    * Two of them may be the same array (keys that are also the values): both sums go into it.
    */
-  sdpaBackward(
-    p: SdpaParams, q: FloatArray, k: FloatArray, v: FloatArray, weights: FloatArray,
-    gOut: FloatArray, gWeights: FloatArray | null,
-    gQ: FloatArray | null, gK: FloatArray | null, gV: FloatArray | null,
-  ): void;
+  sdpaBackward(p: SdpaParams, a: SdpaBackwardArgs): void;
 }
 
 /** Names of the backends. `js` is the plain TypeScript reference. */

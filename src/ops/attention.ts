@@ -62,14 +62,20 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
   const output = empty(q.dtype, [...lead, tq, dv]);
   const weights = empty(q.dtype, [...lead, tq, tk]);
   const kern = kernels(q.data);
-  kern.sdpaForward(p, fdata(q), fdata(k), fdata(v), kpm ? (kpm.data as Uint8Array) : null, am ? (am.data as Uint8Array) : null, fdata(output), fdata(weights));
+  kern.sdpaForward(p, {
+    q: fdata(q), k: fdata(k), v: fdata(v), keyPadding: kpm ? (kpm.data as Uint8Array) : null, attnMask: am ? (am.data as Uint8Array) : null,
+    out: fdata(output), weights: fdata(weights),
+  });
   record(op, [q, k, v], [output, weights], ([gOut, gW]) => {
     // The kernel accumulates: keys and values read at every decoder step sum their gradients in place.
     const gq = gradToAdd(q);
     const gk = gradToAdd(k);
     const gv = gradToAdd(v);
     const go = gOut ?? empty(q.dtype, output.shape);
-    kern.sdpaBackward(p, fdata(q), fdata(k), fdata(v), fdata(weights), fdata(go), gW ? fdata(gW) : null, gq && gq.data, gk && gk.data, gv && gv.data);
+    kern.sdpaBackward(p, {
+      q: fdata(q), k: fdata(k), v: fdata(v), weights: fdata(weights), gOut: fdata(go), gWeights: gW ? fdata(gW) : null,
+      gQ: gq && gq.data, gK: gk && gk.data, gV: gv && gv.data,
+    });
     return [gq && gq.result, gk && gk.result, gv && gv.result];
   });
   return { output, weights };

@@ -91,16 +91,19 @@ export function lstmLayer(
   const c = empty(x.dtype, [p.B, p.H]);
   const ws = workspace(x, p, true);
   const k = kernels(x.data);
-  k.lstmForward(p, fdata(x), fdata(wIh), fdata(wHh), opt(bIh), opt(bHh), fdata(h0), fdata(c0), lengths, fdata(output), fdata(h), fdata(c), ws);
+  k.lstmForward(p, {
+    x: fdata(x), wIh: fdata(wIh), wHh: fdata(wHh), bIh: opt(bIh), bHh: opt(bHh), h0: fdata(h0), c0: fdata(c0), lengths,
+    out: fdata(output), hN: fdata(h), cN: fdata(c), ws,
+  });
   const inputs = [x, wIh, wHh, h0, c0, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
   record(op, inputs, [output, h, c], ([gOut, gH, gC]) => {
     const [gx, gh0, gc0] = [x, h0, c0].map(written);
     const [gwIh, gwHh, gbIh, gbHh] = [wIh, wHh, bIh, bHh].map(added);
-    k.lstmBackward(
-      p, fdata(x), fdata(wIh), fdata(wHh), fdata(h0), fdata(c0), lengths, ws,
-      opt(gOut ?? null), opt(gH ?? null), opt(gC ?? null),
-      buf(gx!), buf(gwIh!), buf(gwHh!), buf(gbIh!), buf(gbHh!), buf(gh0!), buf(gc0!),
-    );
+    k.lstmBackward(p, {
+      x: fdata(x), wIh: fdata(wIh), wHh: fdata(wHh), h0: fdata(h0), c0: fdata(c0), lengths, ws,
+      gOut: opt(gOut ?? null), gHN: opt(gH ?? null), gCN: opt(gC ?? null),
+      gX: buf(gx!), gWIh: buf(gwIh!), gWHh: buf(gwHh!), gBIh: buf(gbIh!), gBHh: buf(gbHh!), gH0: buf(gh0!), gC0: buf(gc0!),
+    });
     return [res(gx!), res(gwIh!), res(gwHh!), res(gh0!), res(gc0!), ...(bIh ? [res(gbIh!)] : []), ...(bHh ? [res(gbHh!)] : [])];
   });
   return { output, h, c };
@@ -123,15 +126,18 @@ export function gruLayer(
   const h = empty(x.dtype, [p.B, p.H]);
   const ws = workspace(x, p, false);
   const k = kernels(x.data);
-  k.gruForward(p, fdata(x), fdata(wIh), fdata(wHh), opt(bIh), opt(bHh), fdata(h0), lengths, fdata(output), fdata(h), ws);
+  k.gruForward(p, {
+    x: fdata(x), wIh: fdata(wIh), wHh: fdata(wHh), bIh: opt(bIh), bHh: opt(bHh), h0: fdata(h0), lengths,
+    out: fdata(output), hN: fdata(h), ws,
+  });
   const inputs = [x, wIh, wHh, h0, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
   record(op, inputs, [output, h], ([gOut, gH]) => {
     const [gx, gh0] = [x, h0].map(written);
     const [gwIh, gwHh, gbIh, gbHh] = [wIh, wHh, bIh, bHh].map(added);
-    k.gruBackward(
-      p, fdata(x), fdata(wIh), fdata(wHh), fdata(h0), lengths, ws, opt(gOut ?? null), opt(gH ?? null),
-      buf(gx!), buf(gwIh!), buf(gwHh!), buf(gbIh!), buf(gbHh!), buf(gh0!),
-    );
+    k.gruBackward(p, {
+      x: fdata(x), wIh: fdata(wIh), wHh: fdata(wHh), h0: fdata(h0), lengths, ws, gOut: opt(gOut ?? null), gHN: opt(gH ?? null),
+      gX: buf(gx!), gWIh: buf(gwIh!), gWHh: buf(gwHh!), gBIh: buf(gbIh!), gBHh: buf(gbHh!), gH0: buf(gh0!),
+    });
     return [res(gx!), res(gwIh!), res(gwHh!), res(gh0!), ...(bIh ? [res(gbIh!)] : []), ...(bHh ? [res(gbHh!)] : [])];
   });
   return { output, h };

@@ -36,11 +36,11 @@ function runRnn(be: Backend, kind: 'lstm' | 'gru', p: RnnParams, lengths: Int32A
     gBIh: rand(G, 22), gBHh: rand(G, 23), gH0: new Float32Array(B * H), gC0: new Float32Array(B * H),
   };
   if (kind === 'lstm') {
-    be.lstmForward(p, x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws);
-    be.lstmBackward(p, x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, g.gX, g.gWIh, g.gWHh, g.gBIh, g.gBHh, g.gH0, g.gC0);
+    be.lstmForward(p, { x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws });
+    be.lstmBackward(p, { x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, ...g });
   } else {
-    be.gruForward(p, x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws);
-    be.gruBackward(p, x, wIh, wHh, h0, lengths, ws, gOut, gHN, g.gX, g.gWIh, g.gWHh, g.gBIh, g.gBHh, g.gH0);
+    be.gruForward(p, { x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws });
+    be.gruBackward(p, { x, wIh, wHh, h0, lengths, ws, gOut, gHN, ...g });
   }
   return { out, hN, cN, gates: ws.gates as Float32Array, cs: ws.cs as Float32Array, hs: ws.hs as Float32Array, ...g };
 }
@@ -88,14 +88,14 @@ function runSdpa(be: Backend, p: SdpaParams, kp: Uint8Array | null, am: Uint8Arr
   const v = rand(bh * tk * dv, seed + 2);
   const out = new Float32Array(bh * tq * dv);
   const weights = new Float32Array(bh * tq * tk);
-  be.sdpaForward(p, q, k, v, kp, am, out, weights);
+  be.sdpaForward(p, { q, k, v, keyPadding: kp, attnMask: am, out, weights });
   const gOut = rand(bh * tq * dv, seed + 3);
   const gW = withGW ? rand(bh * tq * tk, seed + 4) : null;
   // The backward accumulates: start from gradients already there.
   const gQ = rand(bh * tq * d, seed + 5);
   const gK = rand(bh * tk * d, seed + 6);
   const gV = rand(bh * tk * dv, seed + 7);
-  be.sdpaBackward(p, q, k, v, weights, gOut, gW, gQ, gK, gV);
+  be.sdpaBackward(p, { q, k, v, weights, gOut, gWeights: gW, gQ, gK, gV });
   return { out, weights, gQ, gK, gV };
 }
 
@@ -151,9 +151,9 @@ describeNative('fused scaled dot-product attention', () => {
       const [q, kv, gOut] = [rand(3 * tq * 6, 1), rand(90, 2), rand(3 * tq * 6, 3)];
       const run = (be: Backend): Float32Array => {
         const w = new Float32Array(3 * tq * 5);
-        be.sdpaForward(p, q, kv, kv, null, null, new Float32Array(3 * tq * 6), w);
+        be.sdpaForward(p, { q, k: kv, v: kv, keyPadding: null, attnMask: null, out: new Float32Array(3 * tq * 6), weights: w });
         const g = rand(90, 4);
-        be.sdpaBackward(p, q, kv, kv, w, gOut, null, null, g, g);
+        be.sdpaBackward(p, { q, k: kv, v: kv, weights: w, gOut, gWeights: null, gQ: null, gK: g, gV: g });
         return g;
       };
       expectClose(run(nat), run(ref), TOL[0], TOL[1], `shared gK = gV, tq ${tq}`);
@@ -166,14 +166,14 @@ describeNative('fused scaled dot-product attention', () => {
     const k = rand(36, 2);
     const v = rand(24, 3);
     const w = new Float32Array(60);
-    nat.sdpaForward(p, q, k, v, null, null, new Float32Array(30), w);
+    nat.sdpaForward(p, { q, k, v, keyPadding: null, attnMask: null, out: new Float32Array(30), weights: w });
     const gOut = rand(30, 4);
     const [gK1, gK2] = [new Float32Array(36), new Float32Array(36)];
-    nat.sdpaBackward(p, q, k, v, w, gOut, null, null, gK1, null);
-    ref.sdpaBackward(p, q, k, v, w, gOut, null, null, gK2, null);
+    nat.sdpaBackward(p, { q, k, v, weights: w, gOut, gWeights: null, gQ: null, gK: gK1, gV: null });
+    ref.sdpaBackward(p, { q, k, v, weights: w, gOut, gWeights: null, gQ: null, gK: gK2, gV: null });
     expectClose(gK1, gK2, TOL[0], TOL[1], 'gK only');
     const empty = { ...p, bh: 0 };
-    nat.sdpaForward(empty, q, k, v, null, null, new Float32Array(0), new Float32Array(0));
+    nat.sdpaForward(empty, { q, k, v, keyPadding: null, attnMask: null, out: new Float32Array(0), weights: new Float32Array(0) });
     const noQueries = { ...p, tq: 0 };
     const a = runSdpa(nat, noQueries, null, null, false, 5);
     const b = runSdpa(ref, noQueries, null, null, false, 5);

@@ -19,14 +19,14 @@ function run(backend: typeof refBackend, c: Case): Record<string, Float32Array> 
   const v = randomF32(bh * tk * dv, 3);
   const out = new Float32Array(bh * tq * dv);
   const weights = new Float32Array(bh * tq * tk);
-  backend.sdpaForward(c.p, q, k, v, c.keyPadding ?? null, c.attnMask ?? null, out, weights);
+  backend.sdpaForward(c.p, { q, k, v, keyPadding: c.keyPadding ?? null, attnMask: c.attnMask ?? null, out, weights });
   const gOut = randomF32(bh * tq * dv, 4);
   const gW = c.gWeights ? randomF32(bh * tq * tk, 5) : null;
   // The backward accumulates: start from gradients already there.
   const gQ = randomF32(bh * tq * d, 6);
   const gK = randomF32(bh * tk * d, 7);
   const gV = randomF32(bh * tk * dv, 8);
-  backend.sdpaBackward(c.p, q, k, v, weights, gOut, gW, gQ, gK, gV);
+  backend.sdpaBackward(c.p, { q, k, v, weights, gOut, gWeights: gW, gQ, gK, gV });
   return { out, weights, gQ, gK, gV };
 }
 
@@ -73,9 +73,9 @@ describe('wasm fused attention matches the reference', () => {
     const [q, kv, gOut] = [randomF32(72, 1), randomF32(90, 2), randomF32(72, 3)];
     const run = (backend: typeof refBackend): Float32Array => {
       const w = new Float32Array(60);
-      backend.sdpaForward(p, q, kv, kv, null, null, new Float32Array(72), w);
+      backend.sdpaForward(p, { q, k: kv, v: kv, keyPadding: null, attnMask: null, out: new Float32Array(72), weights: w });
       const g = randomF32(90, 4);
-      backend.sdpaBackward(p, q, kv, kv, w, gOut, null, null, g, g);
+      backend.sdpaBackward(p, { q, k: kv, v: kv, weights: w, gOut, gWeights: null, gQ: null, gK: g, gV: g });
       return g;
     };
     expectClose(run(wasmBackend), run(refBackend), 'shared gK = gV', 1e-4, 2e-5);

@@ -45,12 +45,12 @@ function run(kind: Kind, backend: typeof refBackend, c: Case, seed: number): Rec
     gBIh: randomF32(G, 13), gBHh: randomF32(G, 14), gH0: new Float32Array(B * H), gC0: new Float32Array(B * H),
   };
   if (kind === 'lstm') {
-    backend.lstmForward(p, x, wIh, wHh, bIh, bHh, h0, c0, c.lengths, out, hN, cN, ws);
-    backend.lstmBackward(p, x, wIh, wHh, h0, c0, c.lengths, ws, gOut, gHN, gCN, g.gX, g.gWIh, g.gWHh, g.gBIh, g.gBHh, g.gH0, g.gC0);
+    backend.lstmForward(p, { x, wIh, wHh, bIh, bHh, h0, c0, lengths: c.lengths, out, hN, cN, ws });
+    backend.lstmBackward(p, { x, wIh, wHh, h0, c0, lengths: c.lengths, ws, gOut, gHN, gCN, ...g });
     return { out, hN, cN, gates: ws.gates as Float32Array, cs: ws.cs as Float32Array, hs: ws.hs as Float32Array, ...g };
   }
-  backend.gruForward(p, x, wIh, wHh, bIh, bHh, h0, c.lengths, out, hN, ws);
-  backend.gruBackward(p, x, wIh, wHh, h0, c.lengths, ws, gOut, gHN, g.gX, g.gWIh, g.gWHh, g.gBIh, g.gBHh, g.gH0);
+  backend.gruForward(p, { x, wIh, wHh, bIh, bHh, h0, lengths: c.lengths, out, hN, ws });
+  backend.gruBackward(p, { x, wIh, wHh, h0, lengths: c.lengths, ws, gOut, gHN, ...g });
   const { gC0: _unused, ...gru } = g;
   return { out, hN, gates: ws.gates as Float32Array, hs: ws.hs as Float32Array, ...gru };
 }

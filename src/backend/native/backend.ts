@@ -1,8 +1,5 @@
-import type {
-  AdamParams, AnyArray, Backend, BinaryOp, Broadcast, CompareOp, FloatArray, GemmParams, RnnParams, RnnWorkspace,
-  SdpaParams, UnaryOp,
-} from '../backend.js';
-import { refBackend } from '../ref/backend.js';
+import type { AnyArray, Backend, BinaryOp, Broadcast, CompareOp, FloatArray, UnaryOp } from '../backend.js';
+import { type KernelName, type Routes, routed } from '../route.js';
 import type { NativeAddon } from './addon.js';
 
 // Op codes: the order of the enums in native/src/kernels.h. Typed tables, so a new op without a
@@ -22,8 +19,10 @@ const SMALL_DEFAULT = 64;
 const SMALL_TRANSCENDENTAL = 16;
 const TRANSCENDENTAL: ReadonlySet<UnaryOp> = new Set(['exp', 'log', 'tanh', 'sigmoid', 'pow', 'gelu']);
 
-const f64 = (a: AnyArray): boolean => a instanceof Float64Array;
+/** Same element type (a kernel that copies or selects needs it). */
+const same = (a: AnyArray, b: AnyArray): boolean => Object.getPrototypeOf(a) === Object.getPrototypeOf(b);
 const F = (a: FloatArray): Float32Array => a as Float32Array;
+const opt = (a: FloatArray | null): Float32Array | null => a && F(a);
 
 /**
  * One reusable buffer for shapes and strides: filled per call, never reallocated for ranks up
@@ -55,26 +54,60 @@ export interface NativeBackendOptions {
   small?: number;
 }
 
-/** The native backend over a loaded addon. Float64 arrays (gradient checks) go to the reference. */
-export function createNativeBackend(addon: NativeAddon, options: NativeBackendOptions = {}): Backend {
-  const ref = refBackend;
+/**
+ * When each native kernel hands its call to the reference: float64 data, elementwise work
+ * below SMALL (transcendental unary ops from 16 elements), mixed element types. GEMM, softmax,
+ * cross-entropy, indexing, layer norm and the fused layers are native at any size.
+ */
+function nativeRoutes(options: NativeBackendOptions): Routes<KernelName> {
   const SMALL = options.small ?? SMALL_DEFAULT;
+  const small = (): number => SMALL;
   const smallUnary = (op: UnaryOp): number => options.small ?? (TRANSCENDENTAL.has(op) ? SMALL_TRANSCENDENTAL : SMALL_DEFAULT);
-  const backend: Backend = {
-    name: 'native',
+  return {
+    copyStrided: {
+      data: (src) => src, size: (_s, _so, _ss, _d, _do, _ds, shape) => shape.reduce((n, d) => n * d, 1), min: small,
+      takes: (src, _so, _ss, dst, _do, _ds, shape) => same(src, dst) && shape.length > 0 && shape.length <= 30,
+    },
+    unary: { data: (_op, x) => x, size: (_op, _x, out) => out.length, min: smallUnary },
+    unaryBackward: {
+      data: (_op, _x, _y, gy) => gy, size: (_op, _x, _y, gy) => gy.length, min: smallUnary,
+      takes: (_op, x, y, gy) => x.length >= gy.length && y.length >= gy.length,
+    },
+    binary: { data: (_op, a) => a, size: (_op, _a, _b, out) => out.length, min: small },
+    binaryBackward: { data: (_op, a) => a, size: (_op, _a, _b, _out, gy) => gy.length, min: small },
+    compare: { data: (_op, a) => a, size: (_op, _a, _b, out) => out.length, min: small, takes: (_op, a, b) => same(a, b) },
+    where: { data: (_c, _a, _b, out) => out, size: (_c, _a, _b, out) => out.length, min: small, takes: (_c, a, b, out) => same(a, out) && same(b, out) },
+    maskScale: { data: (x) => x, size: (x) => x.length, min: small },
+    axpy: { data: (_alpha, x) => x, size: (_alpha, x) => x.length, min: small },
+    sumSquares: { data: (x) => x, size: (x) => x.length, min: small },
+    sumAxis: { data: (x) => x, size: (_x, outer, n, inner) => outer * n * inner, min: small },
+    maxAxis: { data: (x) => x, size: (_x, outer, n, inner) => outer * n * inner, min: small },
+    softmax: { data: (x) => x },
+    softmaxBackward: { data: (y) => y },
+    crossEntropy: { data: (logits) => logits },
+    crossEntropyBackward: { data: (logits) => logits },
+    gemm: { data: (_p, a) => a },
+    indexSelect: { data: (x) => x, takes: (x, _o, _n, _i, _idx, out) => same(x, out) },
+    indexAdd: { data: (g) => g },
+    gather: { data: (x) => x, takes: (x, _o, _n, _i, _idx, _m, out) => same(x, out) },
+    scatterAdd: { data: (g) => g },
+    layerNorm: { data: (x) => x },
+    layerNormBackward: { data: (x) => x },
+    adam: { data: (param) => param, size: (param) => param.length, min: small },
+    lstmForward: { data: (_p, a) => a.x },
+    lstmBackward: { data: (_p, a) => a.x },
+    gruForward: { data: (_p, a) => a.x },
+    gruBackward: { data: (_p, a) => a.x },
+    sdpaForward: { data: (_p, a) => a.q },
+    sdpaBackward: { data: (_p, a) => a.q },
+  };
+}
 
+/** The addon's kernels, for the float32 calls their routes let through. */
+function nativeKernels(addon: NativeAddon): Omit<Backend, 'name'> {
+  return {
     copyStrided(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, shape) {
       const nd = shape.length;
-      if (f64(src) || f64(dst) || Object.getPrototypeOf(src) !== Object.getPrototypeOf(dst) || nd === 0 || nd > 30) {
-        ref.copyStrided(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, shape);
-        return;
-      }
-      let size = 1;
-      for (const d of shape) size *= d;
-      if (size < SMALL) {
-        ref.copyStrided(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, shape);
-        return;
-      }
       const m = metaBuffer(1 + 3 * nd);
       m[0] = nd;
       for (let d = 0; d < nd; d++) {
@@ -85,158 +118,68 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
       addon.copyStrided(src as Float32Array, srcOffset, dst as Float32Array, dstOffset, m);
     },
 
-    unary(op, x, out, p0, p1) {
-      if (f64(x) || out.length < smallUnary(op)) ref.unary(op, x, out, p0, p1);
-      else addon.unary(UNARY[op], F(x), F(out), p0, p1);
-    },
-    unaryBackward(op, x, y, gy, gx, p0, p1) {
-      if (f64(gy) || gy.length < smallUnary(op) || x.length < gy.length || y.length < gy.length) ref.unaryBackward(op, x, y, gy, gx, p0, p1);
-      else addon.unaryBackward(UNARY[op], F(x), F(y), F(gy), F(gx), p0, p1);
-    },
-    binary(op, a, b, out, bc) {
-      if (f64(a) || out.length < SMALL) ref.binary(op, a, b, out, bc);
-      else addon.binary(BINARY[op], F(a), F(b), F(out), packBroadcast(bc));
-    },
-    binaryBackward(op, a, b, out, gy, ga, gb, bc) {
-      if (f64(a) || gy.length < SMALL) ref.binaryBackward(op, a, b, out, gy, ga, gb, bc);
-      else addon.binaryBackward(BINARY[op], F(a), F(b), F(out), F(gy), ga && F(ga), gb && F(gb), packBroadcast(bc));
-    },
-    compare(op, a, b, out, bc) {
-      if (f64(a) || f64(b) || out.length < SMALL || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) ref.compare(op, a, b, out, bc);
-      else addon.compare(COMPARE[op], a as Float32Array, b as Float32Array, out, packBroadcast(bc));
-    },
-    where(cond, a, b, out, bc) {
-      const proto = Object.getPrototypeOf(out);
-      if (f64(out) || out.length < SMALL || Object.getPrototypeOf(a) !== proto || Object.getPrototypeOf(b) !== proto) ref.where(cond, a, b, out, bc);
-      else addon.where(cond, a as Float32Array, b as Float32Array, out as Float32Array, packBroadcast(bc));
-    },
-    maskScale(x, mask, scale, out) {
-      if (f64(x) || x.length < SMALL) ref.maskScale(x, mask, scale, out);
-      else addon.maskScale(F(x), mask, scale, F(out));
-    },
-    axpy(alpha, x, y) {
-      if (f64(x) || x.length < SMALL) ref.axpy(alpha, x, y);
-      else addon.axpy(alpha, F(x), F(y));
-    },
-    sumSquares(x) {
-      return f64(x) || x.length < SMALL ? ref.sumSquares(x) : addon.sumSquares(F(x));
-    },
+    unary: (op, x, out, p0, p1) => addon.unary(UNARY[op], F(x), F(out), p0, p1),
+    unaryBackward: (op, x, y, gy, gx, p0, p1) => addon.unaryBackward(UNARY[op], F(x), F(y), F(gy), F(gx), p0, p1),
+    binary: (op, a, b, out, bc) => addon.binary(BINARY[op], F(a), F(b), F(out), packBroadcast(bc)),
+    binaryBackward: (op, a, b, out, gy, ga, gb, bc) =>
+      addon.binaryBackward(BINARY[op], F(a), F(b), F(out), F(gy), ga && F(ga), gb && F(gb), packBroadcast(bc)),
+    compare: (op, a, b, out, bc) => addon.compare(COMPARE[op], a as Float32Array, b as Float32Array, out, packBroadcast(bc)),
+    where: (cond, a, b, out, bc) => addon.where(cond, a as Float32Array, b as Float32Array, out as Float32Array, packBroadcast(bc)),
+    maskScale: (x, mask, scale, out) => addon.maskScale(F(x), mask, scale, F(out)),
+    axpy: (alpha, x, y) => addon.axpy(alpha, F(x), F(y)),
+    sumSquares: (x) => addon.sumSquares(F(x)),
 
-    sumAxis(x, outer, n, inner, out, accumulate) {
-      if (f64(x) || outer * n * inner < SMALL) ref.sumAxis(x, outer, n, inner, out, accumulate);
-      else addon.sumAxis(F(x), outer, n, inner, F(out), accumulate);
-    },
-    maxAxis(x, outer, n, inner, out, arg) {
-      if (f64(x) || outer * n * inner < SMALL) ref.maxAxis(x, outer, n, inner, out, arg);
-      else addon.maxAxis(F(x), outer, n, inner, F(out), arg);
-    },
+    sumAxis: (x, outer, n, inner, out, accumulate) => addon.sumAxis(F(x), outer, n, inner, F(out), accumulate),
+    maxAxis: (x, outer, n, inner, out, arg) => addon.maxAxis(F(x), outer, n, inner, F(out), arg),
 
-    softmax(x, rows, n, out, log) {
-      if (f64(x)) ref.softmax(x, rows, n, out, log);
-      else addon.softmax(F(x), rows, n, F(out), log);
-    },
-    softmaxBackward(y, gy, rows, n, gx, log) {
-      if (f64(y)) ref.softmaxBackward(y, gy, rows, n, gx, log);
-      else addon.softmaxBackward(F(y), F(gy), rows, n, F(gx), log);
-    },
-    crossEntropy(logits, target, rows, n, ignoreIndex, smoothing, loss, lse) {
-      if (f64(logits)) ref.crossEntropy(logits, target, rows, n, ignoreIndex, smoothing, loss, lse);
-      else addon.crossEntropy(F(logits), target, rows, n, ignoreIndex, smoothing, F(loss), F(lse));
-    },
-    crossEntropyBackward(logits, lse, target, rows, n, ignoreIndex, smoothing, gLoss, gLogits) {
-      if (f64(logits)) ref.crossEntropyBackward(logits, lse, target, rows, n, ignoreIndex, smoothing, gLoss, gLogits);
-      else addon.crossEntropyBackward(F(logits), F(lse), target, rows, n, ignoreIndex, smoothing, F(gLoss), F(gLogits));
-    },
+    softmax: (x, rows, n, out, log) => addon.softmax(F(x), rows, n, F(out), log),
+    softmaxBackward: (y, gy, rows, n, gx, log) => addon.softmaxBackward(F(y), F(gy), rows, n, F(gx), log),
+    crossEntropy: (logits, target, rows, n, ignoreIndex, smoothing, loss, lse) =>
+      addon.crossEntropy(F(logits), target, rows, n, ignoreIndex, smoothing, F(loss), F(lse)),
+    crossEntropyBackward: (logits, lse, target, rows, n, ignoreIndex, smoothing, gLoss, gLogits) =>
+      addon.crossEntropyBackward(F(logits), F(lse), target, rows, n, ignoreIndex, smoothing, F(gLoss), F(gLogits)),
 
-    gemm(p: GemmParams, a, b, c) {
-      if (f64(a)) {
-        ref.gemm(p, a, b, c);
-        return;
-      }
-      addon.gemm(p.batch, p.m, p.n, p.k, p.transA, p.transB, p.strideA, p.strideB, p.strideC, p.accumulate, F(a), F(b), F(c));
-    },
+    gemm: (p, a, b, c) =>
+      addon.gemm(p.batch, p.m, p.n, p.k, p.transA, p.transB, p.strideA, p.strideB, p.strideC, p.accumulate, F(a), F(b), F(c)),
 
-    indexSelect(x, outer, n, inner, idx, out) {
-      if (f64(x) || Object.getPrototypeOf(x) !== Object.getPrototypeOf(out)) ref.indexSelect(x, outer, n, inner, idx, out);
-      else addon.indexSelect(x as Float32Array, outer, n, inner, idx, out as Float32Array);
-    },
-    indexAdd(g, outer, n, inner, idx, gx, skip) {
-      if (f64(g)) ref.indexAdd(g, outer, n, inner, idx, gx, skip);
-      else addon.indexAdd(F(g), outer, n, inner, idx, F(gx), skip);
-    },
-    gather(x, outer, n, inner, idx, m, out) {
-      if (f64(x) || Object.getPrototypeOf(x) !== Object.getPrototypeOf(out)) ref.gather(x, outer, n, inner, idx, m, out);
-      else addon.gather(x as Float32Array, outer, n, inner, idx, m, out as Float32Array);
-    },
-    scatterAdd(g, outer, n, inner, idx, m, gx) {
-      if (f64(g)) ref.scatterAdd(g, outer, n, inner, idx, m, gx);
-      else addon.scatterAdd(F(g), outer, n, inner, idx, m, F(gx));
-    },
+    indexSelect: (x, outer, n, inner, idx, out) => addon.indexSelect(x as Float32Array, outer, n, inner, idx, out as Float32Array),
+    indexAdd: (g, outer, n, inner, idx, gx, skip) => addon.indexAdd(F(g), outer, n, inner, idx, F(gx), skip),
+    gather: (x, outer, n, inner, idx, m, out) => addon.gather(x as Float32Array, outer, n, inner, idx, m, out as Float32Array),
+    scatterAdd: (g, outer, n, inner, idx, m, gx) => addon.scatterAdd(F(g), outer, n, inner, idx, m, F(gx)),
 
-    layerNorm(x, gamma, beta, rows, n, eps, y, mean, rstd) {
-      if (f64(x)) ref.layerNorm(x, gamma, beta, rows, n, eps, y, mean, rstd);
-      else addon.layerNorm(F(x), gamma && F(gamma), beta && F(beta), rows, n, eps, F(y), F(mean), F(rstd));
-    },
-    layerNormBackward(x, gamma, mean, rstd, gy, rows, n, gx, gGamma, gBeta) {
-      if (f64(x)) ref.layerNormBackward(x, gamma, mean, rstd, gy, rows, n, gx, gGamma, gBeta);
-      else addon.layerNormBackward(F(x), gamma && F(gamma), F(mean), F(rstd), F(gy), rows, n, gx && F(gx), gGamma && F(gGamma), gBeta && F(gBeta));
-    },
+    layerNorm: (x, gamma, beta, rows, n, eps, y, mean, rstd) =>
+      addon.layerNorm(F(x), gamma && F(gamma), beta && F(beta), rows, n, eps, F(y), F(mean), F(rstd)),
+    layerNormBackward: (x, gamma, mean, rstd, gy, rows, n, gx, gGamma, gBeta) =>
+      addon.layerNormBackward(F(x), gamma && F(gamma), F(mean), F(rstd), F(gy), rows, n, gx && F(gx), gGamma && F(gGamma), gBeta && F(gBeta)),
 
-    adam(param, grad, m, v, p: AdamParams) {
-      if (f64(param) || param.length < SMALL) ref.adam(param, grad, m, v, p);
-      else addon.adam(F(param), F(grad), F(m), F(v), p.beta1, p.beta2, p.eps, p.stepSize, p.bc2Sqrt, p.weightDecay, p.decayFactor);
-    },
+    adam: (param, grad, m, v, p) =>
+      addon.adam(F(param), F(grad), F(m), F(v), p.beta1, p.beta2, p.eps, p.stepSize, p.bc2Sqrt, p.weightDecay, p.decayFactor),
 
-    lstmForward(p: RnnParams, x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws: RnnWorkspace) {
-      if (f64(x)) {
-        ref.lstmForward(p, x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws);
-        return;
-      }
-      addon.lstmForward(p.T, p.B, p.I, p.H, p.reverse, F(x), F(wIh), F(wHh), bIh && F(bIh), bHh && F(bHh), F(h0), F(c0),
-        lengths, F(out), F(hN), F(cN), F(ws.gates), F(ws.cs), F(ws.hs));
-    },
-    lstmBackward(p, x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, gX, gWIh, gWHh, gBIh, gBHh, gH0, gC0) {
-      if (f64(x)) {
-        ref.lstmBackward(p, x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, gX, gWIh, gWHh, gBIh, gBHh, gH0, gC0);
-        return;
-      }
-      addon.lstmBackward(p.T, p.B, p.I, p.H, p.reverse, F(x), F(wIh), F(wHh), F(h0), F(c0), lengths,
-        F(ws.gates), F(ws.cs), F(ws.hs), gOut && F(gOut), gHN && F(gHN), gCN && F(gCN), gX && F(gX),
-        gWIh && F(gWIh), gWHh && F(gWHh), gBIh && F(gBIh), gBHh && F(gBHh), gH0 && F(gH0), gC0 && F(gC0));
-    },
-    gruForward(p, x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws) {
-      if (f64(x)) {
-        ref.gruForward(p, x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws);
-        return;
-      }
-      addon.gruForward(p.T, p.B, p.I, p.H, p.reverse, F(x), F(wIh), F(wHh), bIh && F(bIh), bHh && F(bHh), F(h0),
-        lengths, F(out), F(hN), F(ws.gates), F(ws.hs));
-    },
-    gruBackward(p, x, wIh, wHh, h0, lengths, ws, gOut, gHN, gX, gWIh, gWHh, gBIh, gBHh, gH0) {
-      if (f64(x)) {
-        ref.gruBackward(p, x, wIh, wHh, h0, lengths, ws, gOut, gHN, gX, gWIh, gWHh, gBIh, gBHh, gH0);
-        return;
-      }
-      addon.gruBackward(p.T, p.B, p.I, p.H, p.reverse, F(x), F(wIh), F(wHh), F(h0), lengths, F(ws.gates), F(ws.hs),
-        gOut && F(gOut), gHN && F(gHN), gX && F(gX), gWIh && F(gWIh), gWHh && F(gWHh), gBIh && F(gBIh),
-        gBHh && F(gBHh), gH0 && F(gH0));
-    },
+    // The addon's own signatures stay positional (native/src/bind_fused.cc reads them by index).
+    lstmForward: (p, a) =>
+      addon.lstmForward(p.T, p.B, p.I, p.H, p.reverse, F(a.x), F(a.wIh), F(a.wHh), opt(a.bIh), opt(a.bHh),
+        F(a.h0), F(a.c0), a.lengths, F(a.out), F(a.hN), F(a.cN), F(a.ws.gates), F(a.ws.cs), F(a.ws.hs)),
+    lstmBackward: (p, a) =>
+      addon.lstmBackward(p.T, p.B, p.I, p.H, p.reverse, F(a.x), F(a.wIh), F(a.wHh), F(a.h0), F(a.c0), a.lengths,
+        F(a.ws.gates), F(a.ws.cs), F(a.ws.hs), opt(a.gOut), opt(a.gHN), opt(a.gCN), opt(a.gX),
+        opt(a.gWIh), opt(a.gWHh), opt(a.gBIh), opt(a.gBHh), opt(a.gH0), opt(a.gC0)),
+    gruForward: (p, a) =>
+      addon.gruForward(p.T, p.B, p.I, p.H, p.reverse, F(a.x), F(a.wIh), F(a.wHh), opt(a.bIh), opt(a.bHh), F(a.h0),
+        a.lengths, F(a.out), F(a.hN), F(a.ws.gates), F(a.ws.hs)),
+    gruBackward: (p, a) =>
+      addon.gruBackward(p.T, p.B, p.I, p.H, p.reverse, F(a.x), F(a.wIh), F(a.wHh), F(a.h0), a.lengths, F(a.ws.gates), F(a.ws.hs),
+        opt(a.gOut), opt(a.gHN), opt(a.gX), opt(a.gWIh), opt(a.gWHh), opt(a.gBIh), opt(a.gBHh), opt(a.gH0)),
 
-    sdpaForward(p: SdpaParams, q, k, v, keyPadding, attnMask, out, weights) {
-      if (f64(q)) {
-        ref.sdpaForward(p, q, k, v, keyPadding, attnMask, out, weights);
-        return;
-      }
-      addon.sdpaForward(p.bh, p.heads, p.tq, p.tk, p.d, p.dv, p.scale, p.causal, F(q), F(k), F(v), keyPadding, attnMask, F(out), F(weights));
-    },
-    sdpaBackward(p, q, k, v, weights, gOut, gWeights, gQ, gK, gV) {
-      if (f64(q)) {
-        ref.sdpaBackward(p, q, k, v, weights, gOut, gWeights, gQ, gK, gV);
-        return;
-      }
-      addon.sdpaBackward(p.bh, p.heads, p.tq, p.tk, p.d, p.dv, p.scale, p.causal, F(q), F(k), F(v), F(weights), F(gOut),
-        gWeights && F(gWeights), gQ && F(gQ), gK && F(gK), gV && F(gV));
-    },
+    sdpaForward: (p, a) =>
+      addon.sdpaForward(p.bh, p.heads, p.tq, p.tk, p.d, p.dv, p.scale, p.causal, F(a.q), F(a.k), F(a.v),
+        a.keyPadding, a.attnMask, F(a.out), F(a.weights)),
+    sdpaBackward: (p, a) =>
+      addon.sdpaBackward(p.bh, p.heads, p.tq, p.tk, p.d, p.dv, p.scale, p.causal, F(a.q), F(a.k), F(a.v), F(a.weights), F(a.gOut),
+        opt(a.gWeights), opt(a.gQ), opt(a.gK), opt(a.gV)),
   };
-  return backend;
+}
+
+/** The native backend over a loaded addon. Float64 arrays (gradient checks) go to the reference. */
+export function createNativeBackend(addon: NativeAddon, options: NativeBackendOptions = {}): Backend {
+  return { name: 'native', ...routed(nativeRoutes(options), nativeKernels(addon)) };
 }

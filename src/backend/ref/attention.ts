@@ -1,4 +1,4 @@
-import type { FloatArray, SdpaParams } from '../backend.js';
+import type { SdpaBackwardArgs, SdpaForwardArgs, SdpaParams } from '../backend.js';
 import { gemm } from './gemm.js';
 import { softmax } from './softmax.js';
 
@@ -9,10 +9,8 @@ function excluded(p: SdpaParams, keyPadding: Uint8Array | null, attnMask: Uint8A
   return false;
 }
 
-export function sdpaForward(
-  p: SdpaParams, q: FloatArray, k: FloatArray, v: FloatArray,
-  keyPadding: Uint8Array | null, attnMask: Uint8Array | null, out: FloatArray, weights: FloatArray,
-): void {
+export function sdpaForward(p: SdpaParams, a: SdpaForwardArgs): void {
+  const { q, k, v, keyPadding, attnMask, out, weights } = a;
   const { bh, tq, tk, d, dv, scale } = p;
   // S = scale · Q Kᵀ for every problem at once, then mask, softmax, and O = P V.
   gemm({ batch: bh, m: tq, n: tk, k: d, transA: false, transB: true, strideA: tq * d, strideB: tk * d, strideC: tq * tk, accumulate: false }, q, k, weights);
@@ -28,11 +26,8 @@ export function sdpaForward(
   gemm({ batch: bh, m: tq, n: dv, k: tk, transA: false, transB: false, strideA: tq * tk, strideB: tk * dv, strideC: tq * dv, accumulate: false }, weights, v, out);
 }
 
-export function sdpaBackward(
-  p: SdpaParams, q: FloatArray, k: FloatArray, v: FloatArray, weights: FloatArray,
-  gOut: FloatArray, gWeights: FloatArray | null,
-  gQ: FloatArray | null, gK: FloatArray | null, gV: FloatArray | null,
-): void {
+export function sdpaBackward(p: SdpaParams, a: SdpaBackwardArgs): void {
+  const { q, k, v, weights, gOut, gWeights, gQ, gK, gV } = a;
   const { bh, tq, tk, d, dv, scale } = p;
   const batch = { batch: bh, accumulate: true };
   // dV += Pᵀ dO

@@ -1,4 +1,6 @@
-import type { FloatArray, RnnParams, RnnWorkspace } from '../backend.js';
+import type {
+  FloatArray, GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs, RnnParams,
+} from '../backend.js';
 import { gemm } from './gemm.js';
 
 // Reference LSTM / GRU layers over a time-major sequence, cuDNN-style: one GEMM for the input
@@ -63,11 +65,8 @@ function weightGrads(
   }
 }
 
-export function lstmForward(
-  p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray, bIh: FloatArray | null, bHh: FloatArray | null,
-  h0: FloatArray, c0: FloatArray, lengths: Int32Array | null,
-  out: FloatArray, hN: FloatArray, cN: FloatArray, ws: RnnWorkspace,
-): void {
+export function lstmForward(p: RnnParams, a: LstmForwardArgs): void {
+  const { x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws } = a;
   const { T, B, I, H } = p;
   const G = 4 * H;
   const gates = ws.gates;
@@ -111,13 +110,8 @@ export function lstmForward(
   cN.set(prevState(p, T, c0, ws.cs));
 }
 
-export function lstmBackward(
-  p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray,
-  h0: FloatArray, c0: FloatArray, lengths: Int32Array | null, ws: RnnWorkspace,
-  gOut: FloatArray | null, gHN: FloatArray | null, gCN: FloatArray | null,
-  gX: FloatArray | null, gWIh: FloatArray | null, gWHh: FloatArray | null, gBIh: FloatArray | null, gBHh: FloatArray | null,
-  gH0: FloatArray | null, gC0: FloatArray | null,
-): void {
+export function lstmBackward(p: RnnParams, a: LstmBackwardArgs): void {
+  const { x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, gX, gWIh, gWHh, gBIh, gBHh, gH0, gC0 } = a;
   const { T, B, I, H } = p;
   const G = 4 * H;
   const dG = newLike(x, T * B * G);
@@ -163,10 +157,8 @@ export function lstmBackward(
   weightGrads(p, G, dG, dG, x, hPrev, gWIh, gWHh, gBIh, gBHh);
 }
 
-export function gruForward(
-  p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray, bIh: FloatArray | null, bHh: FloatArray | null,
-  h0: FloatArray, lengths: Int32Array | null, out: FloatArray, hN: FloatArray, ws: RnnWorkspace,
-): void {
+export function gruForward(p: RnnParams, a: GruForwardArgs): void {
+  const { x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws } = a;
   const { T, B, I, H } = p;
   const G3 = 3 * H;
   const G4 = 4 * H;
@@ -207,13 +199,8 @@ export function gruForward(
   hN.set(prevState(p, T, h0, ws.hs));
 }
 
-export function gruBackward(
-  p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray,
-  h0: FloatArray, lengths: Int32Array | null, ws: RnnWorkspace,
-  gOut: FloatArray | null, gHN: FloatArray | null,
-  gX: FloatArray | null, gWIh: FloatArray | null, gWHh: FloatArray | null, gBIh: FloatArray | null, gBHh: FloatArray | null,
-  gH0: FloatArray | null,
-): void {
+export function gruBackward(p: RnnParams, a: GruBackwardArgs): void {
+  const { x, wIh, wHh, h0, lengths, ws, gOut, gHN, gX, gWIh, gWHh, gBIh, gBHh, gH0 } = a;
   const { T, B, I, H } = p;
   const G3 = 3 * H;
   const G4 = 4 * H;

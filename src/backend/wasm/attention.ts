@@ -3,7 +3,7 @@
  * the pool; inside a chunk, Q·Kᵀ, the masked softmax and P·V (and the four backward products)
  * run through the packed GEMM on one thread (assembly/attention.ts).
  */
-import type { FloatArray, SdpaParams } from '../backend.js';
+import type { SdpaBackwardArgs, SdpaForwardArgs, SdpaParams } from '../backend.js';
 import { type Runtime, f32 } from './runtime.js';
 import { THRESHOLDS } from './thresholds.js';
 
@@ -14,10 +14,8 @@ function inline(rt: Runtime, p: SdpaParams): boolean {
   return rt.threads <= 1 || p.bh < 2 || p.bh * p.tq * p.tk * (p.d + p.dv) < THRESHOLDS.parallelMacs;
 }
 
-export function sdpaForward(
-  rt: Runtime, p: SdpaParams, q: FloatArray, k: FloatArray, v: FloatArray,
-  keyPadding: Uint8Array | null, attnMask: Uint8Array | null, out: FloatArray, weights: FloatArray,
-): void {
+export function sdpaForward(rt: Runtime, p: SdpaParams, a: SdpaForwardArgs): void {
+  const { q, k, v, keyPadding, attnMask, out, weights } = a;
   const { bh, tq, tk, d, dv } = p;
   const ar = rt.arena;
   ar.reset();
@@ -38,11 +36,8 @@ export function sdpaForward(
   ar.get(pw, weights.subarray(0, bh * tq * tk));
 }
 
-export function sdpaBackward(
-  rt: Runtime, p: SdpaParams, q: FloatArray, k: FloatArray, v: FloatArray, weights: FloatArray,
-  gOut: FloatArray, gWeights: FloatArray | null,
-  gQ: FloatArray | null, gK: FloatArray | null, gV: FloatArray | null,
-): void {
+export function sdpaBackward(rt: Runtime, p: SdpaParams, a: SdpaBackwardArgs): void {
+  const { q, k, v, weights, gOut, gWeights, gQ, gK, gV } = a;
   const { bh, tq, tk, d, dv } = p;
   const ar = rt.arena;
   ar.reset();

@@ -10,8 +10,9 @@
  * compare, layer norm): wasm would do the same work plus the round trip, so those stay on the
  * reference kernels. float64 data always goes to the reference backend.
  */
-import type { Backend, FloatArray, UnaryOp } from '../backend.js';
+import type { Backend, UnaryOp } from '../backend.js';
 import { refBackend } from '../ref/backend.js';
+import { type Routes, routed } from '../route.js';
 import { sdpaBackward, sdpaForward } from './attention.js';
 import { extent, gemmOnArena } from './gemm.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward } from './rnn.js';
@@ -21,58 +22,52 @@ import { THRESHOLDS } from './thresholds.js';
 
 export { THRESHOLDS };
 
-const is64 = (a: FloatArray): boolean => a instanceof Float64Array;
-
 const WASM_UNARY: Partial<Record<UnaryOp, number>> = rows.UNARY_CODES;
 const WASM_UNARY_BACKWARD: Partial<Record<UnaryOp, number>> = rows.UNARY_BACKWARD_CODES;
 
-export const wasmBackend: Backend = {
-  ...refBackend,
-  name: 'wasm',
+/** The kernels wasm runs; every other kernel is the reference one. */
+type WasmKernel =
+  | 'unary' | 'unaryBackward' | 'sumAxis' | 'softmax' | 'softmaxBackward' | 'crossEntropy' | 'crossEntropyBackward'
+  | 'gemm' | 'adam' | 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward' | 'sdpaForward' | 'sdpaBackward';
 
-  unary(op, x, out, p0, p1) {
-    const code = WASM_UNARY[op];
-    if (code === undefined || is64(x) || x.length < THRESHOLDS.activation) return refBackend.unary(op, x, out, p0, p1);
-    rows.unary(getRuntime(), code, x, out);
+/**
+ * When each wasm kernel hands its call to the reference: float64 data, and work below its
+ * threshold (THRESHOLDS, read per call). The fused layers run in wasm at any size.
+ */
+const ROUTES: Routes<WasmKernel> = {
+  unary: { data: (_op, x) => x, size: (_op, x) => x.length, min: () => THRESHOLDS.activation, takes: (op) => WASM_UNARY[op] !== undefined },
+  unaryBackward: {
+    data: (_op, _x, _y, gy) => gy, size: (_op, _x, _y, gy) => gy.length, min: () => THRESHOLDS.activation,
+    takes: (op) => WASM_UNARY_BACKWARD[op] !== undefined,
   },
+  sumAxis: { data: (x) => x, size: (_x, outer, n, inner) => outer * n * inner, min: () => THRESHOLDS.sum },
+  softmax: { data: (x) => x, size: (_x, r, n) => r * n, min: () => THRESHOLDS.rowElements },
+  softmaxBackward: { data: (y) => y, size: (_y, _gy, r, n) => r * n, min: () => THRESHOLDS.rowElements },
+  crossEntropy: { data: (logits) => logits, size: (_l, _t, r, n) => r * n, min: () => THRESHOLDS.rowElements },
+  crossEntropyBackward: { data: (logits) => logits, size: (_l, _lse, _t, r, n) => r * n, min: () => THRESHOLDS.rowElements },
+  gemm: { data: (_p, a) => a, size: (p) => p.batch * p.m * p.n * p.k, min: () => THRESHOLDS.gemmMacs },
+  adam: { data: (param) => param, size: (param) => param.length, min: () => THRESHOLDS.adam },
+  lstmForward: { data: (_p, a) => a.x },
+  lstmBackward: { data: (_p, a) => a.x },
+  gruForward: { data: (_p, a) => a.x },
+  gruBackward: { data: (_p, a) => a.x },
+  sdpaForward: { data: (_p, a) => a.q },
+  sdpaBackward: { data: (_p, a) => a.q },
+};
 
-  unaryBackward(op, x, y, gy, gx, p0, p1) {
-    const code = WASM_UNARY_BACKWARD[op];
-    if (code === undefined || is64(gy) || gy.length < THRESHOLDS.activation) return refBackend.unaryBackward(op, x, y, gy, gx, p0, p1);
-    rows.unaryBackward(getRuntime(), code, x, gy, gx);
-  },
-
-  sumAxis(x, outer, n, inner, out, accumulate) {
-    if (is64(x) || outer * n * inner < THRESHOLDS.sum) return refBackend.sumAxis(x, outer, n, inner, out, accumulate);
-    rows.sumAxis(getRuntime(), x, outer, n, inner, out, accumulate);
-  },
-
-  softmax(x, r, n, out, log) {
-    if (is64(x) || r * n < THRESHOLDS.rowElements) return refBackend.softmax(x, r, n, out, log);
-    rows.softmax(getRuntime(), x, r, n, out, log);
-  },
-
-  softmaxBackward(y, gy, r, n, gx, log) {
-    if (is64(y) || r * n < THRESHOLDS.rowElements) return refBackend.softmaxBackward(y, gy, r, n, gx, log);
-    rows.softmaxBackward(getRuntime(), y, gy, r, n, gx, log);
-  },
-
-  crossEntropy(logits, target, r, n, ignoreIndex, smoothing, loss, lse) {
-    if (is64(logits) || r * n < THRESHOLDS.rowElements) {
-      return refBackend.crossEntropy(logits, target, r, n, ignoreIndex, smoothing, loss, lse);
-    }
-    rows.crossEntropy(getRuntime(), logits, target, r, n, ignoreIndex, smoothing, loss, lse);
-  },
-
-  crossEntropyBackward(logits, lse, target, r, n, ignoreIndex, smoothing, gLoss, gLogits) {
-    if (is64(logits) || r * n < THRESHOLDS.rowElements) {
-      return refBackend.crossEntropyBackward(logits, lse, target, r, n, ignoreIndex, smoothing, gLoss, gLogits);
-    }
-    rows.crossEntropyBackward(getRuntime(), logits, lse, target, r, n, ignoreIndex, smoothing, gLoss, gLogits);
-  },
+/** The wasm kernels proper, for the float32 calls their routes let through. */
+const fast: Pick<Backend, WasmKernel> = {
+  unary: (op, x, out) => rows.unary(getRuntime(), WASM_UNARY[op]!, x, out),
+  unaryBackward: (op, x, _y, gy, gx) => rows.unaryBackward(getRuntime(), WASM_UNARY_BACKWARD[op]!, x, gy, gx),
+  sumAxis: (x, outer, n, inner, out, accumulate) => rows.sumAxis(getRuntime(), x, outer, n, inner, out, accumulate),
+  softmax: (x, r, n, out, log) => rows.softmax(getRuntime(), x, r, n, out, log),
+  softmaxBackward: (y, gy, r, n, gx, log) => rows.softmaxBackward(getRuntime(), y, gy, r, n, gx, log),
+  crossEntropy: (logits, target, r, n, ignoreIndex, smoothing, loss, lse) =>
+    rows.crossEntropy(getRuntime(), logits, target, r, n, ignoreIndex, smoothing, loss, lse),
+  crossEntropyBackward: (logits, lse, target, r, n, ignoreIndex, smoothing, gLoss, gLogits) =>
+    rows.crossEntropyBackward(getRuntime(), logits, lse, target, r, n, ignoreIndex, smoothing, gLoss, gLogits),
 
   gemm(p, a, b, c) {
-    if (is64(a) || p.batch * p.m * p.n * p.k < THRESHOLDS.gemmMacs) return refBackend.gemm(p, a, b, c);
     const rt = getRuntime();
     const ar = rt.arena;
     ar.reset();
@@ -85,38 +80,17 @@ export const wasmBackend: Backend = {
     ar.get(pc, c.subarray(0, cn));
   },
 
-  adam(param, grad, m, v, p) {
-    if (is64(param) || param.length < THRESHOLDS.adam) return refBackend.adam(param, grad, m, v, p);
-    rows.adam(getRuntime(), param, grad, m, v, p);
-  },
+  adam: (param, grad, m, v, p) => rows.adam(getRuntime(), param, grad, m, v, p),
+  lstmForward: (p, a) => lstmForward(getRuntime(), p, a),
+  lstmBackward: (p, a) => lstmBackward(getRuntime(), p, a),
+  gruForward: (p, a) => gruForward(getRuntime(), p, a),
+  gruBackward: (p, a) => gruBackward(getRuntime(), p, a),
+  sdpaForward: (p, a) => sdpaForward(getRuntime(), p, a),
+  sdpaBackward: (p, a) => sdpaBackward(getRuntime(), p, a),
+};
 
-  lstmForward(p, x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws) {
-    if (is64(x)) return refBackend.lstmForward(p, x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws);
-    lstmForward(getRuntime(), p, x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws);
-  },
-
-  lstmBackward(p, x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, gX, gWIh, gWHh, gBIh, gBHh, gH0, gC0) {
-    if (is64(x)) return refBackend.lstmBackward(p, x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, gX, gWIh, gWHh, gBIh, gBHh, gH0, gC0);
-    lstmBackward(getRuntime(), p, x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, gX, gWIh, gWHh, gBIh, gBHh, gH0, gC0);
-  },
-
-  gruForward(p, x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws) {
-    if (is64(x)) return refBackend.gruForward(p, x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws);
-    gruForward(getRuntime(), p, x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws);
-  },
-
-  gruBackward(p, x, wIh, wHh, h0, lengths, ws, gOut, gHN, gX, gWIh, gWHh, gBIh, gBHh, gH0) {
-    if (is64(x)) return refBackend.gruBackward(p, x, wIh, wHh, h0, lengths, ws, gOut, gHN, gX, gWIh, gWHh, gBIh, gBHh, gH0);
-    gruBackward(getRuntime(), p, x, wIh, wHh, h0, lengths, ws, gOut, gHN, gX, gWIh, gWHh, gBIh, gBHh, gH0);
-  },
-
-  sdpaForward(p, q, k, v, keyPadding, attnMask, out, weights) {
-    if (is64(q)) return refBackend.sdpaForward(p, q, k, v, keyPadding, attnMask, out, weights);
-    sdpaForward(getRuntime(), p, q, k, v, keyPadding, attnMask, out, weights);
-  },
-
-  sdpaBackward(p, q, k, v, weights, gOut, gWeights, gQ, gK, gV) {
-    if (is64(q)) return refBackend.sdpaBackward(p, q, k, v, weights, gOut, gWeights, gQ, gK, gV);
-    sdpaBackward(getRuntime(), p, q, k, v, weights, gOut, gWeights, gQ, gK, gV);
-  },
+export const wasmBackend: Backend = {
+  ...refBackend,
+  name: 'wasm',
+  ...routed(ROUTES, fast),
 };

@@ -5,7 +5,9 @@
  * SIMD pointwise cell; the backward computes the weight gradients as one GEMM over all steps. Everything stays in the arena for the whole call; the workspace
  * (RnnWorkspace, time-indexed) is copied out for the backward.
  */
-import type { FloatArray, GemmParams, RnnParams, RnnWorkspace } from '../backend.js';
+import type {
+  FloatArray, GemmParams, GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs, RnnParams,
+} from '../backend.js';
 import { MR, gemmOnArena, kcFor, packB } from './gemm.js';
 import type { ChunkedKernel, Runtime } from './runtime.js';
 import { THRESHOLDS } from './thresholds.js';
@@ -97,11 +99,8 @@ function weightGrads(
   }
 }
 
-export function lstmForward(
-  rt: Runtime, p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray, bIh: FloatArray | null, bHh: FloatArray | null,
-  h0: FloatArray, c0: FloatArray, lengths: Int32Array | null,
-  out: FloatArray, hN: FloatArray, cN: FloatArray, ws: RnnWorkspace,
-): void {
+export function lstmForward(rt: Runtime, p: RnnParams, a: LstmForwardArgs): void {
+  const { x, wIh, wHh, bIh, bHh, h0, c0, lengths, out, hN, cN, ws } = a;
   const { T, B, I, H } = p;
   const G = 4 * H;
   const n = B * H;
@@ -138,13 +137,8 @@ export function lstmForward(
   ar.get(prevAddr(p, T, pc0, cs), cN.subarray(0, n));
 }
 
-export function lstmBackward(
-  rt: Runtime, p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray,
-  h0: FloatArray, c0: FloatArray, lengths: Int32Array | null, ws: RnnWorkspace,
-  gOut: FloatArray | null, gHN: FloatArray | null, gCN: FloatArray | null,
-  gX: FloatArray | null, gWIh: FloatArray | null, gWHh: FloatArray | null, gBIh: FloatArray | null, gBHh: FloatArray | null,
-  gH0: FloatArray | null, gC0: FloatArray | null,
-): void {
+export function lstmBackward(rt: Runtime, p: RnnParams, a: LstmBackwardArgs): void {
+  const { x, wIh, wHh, h0, c0, lengths, ws, gOut, gHN, gCN, gX, gWIh, gWHh, gBIh, gBHh, gH0, gC0 } = a;
   const { T, B, I, H } = p;
   const G = 4 * H;
   const n = B * H;
@@ -184,10 +178,8 @@ export function lstmBackward(
   weightGrads(rt, p, G, dG, dG, px, () => stackPrev(rt, p, ph0, hs), gWIh, gWHh, gBIh, gBHh);
 }
 
-export function gruForward(
-  rt: Runtime, p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray, bIh: FloatArray | null, bHh: FloatArray | null,
-  h0: FloatArray, lengths: Int32Array | null, out: FloatArray, hN: FloatArray, ws: RnnWorkspace,
-): void {
+export function gruForward(rt: Runtime, p: RnnParams, a: GruForwardArgs): void {
+  const { x, wIh, wHh, bIh, bHh, h0, lengths, out, hN, ws } = a;
   const { T, B, I, H } = p;
   const G3 = 3 * H;
   const G4 = 4 * H;
@@ -223,13 +215,8 @@ export function gruForward(
   ar.get(prevAddr(p, T, ph0, hs), hN.subarray(0, n));
 }
 
-export function gruBackward(
-  rt: Runtime, p: RnnParams, x: FloatArray, wIh: FloatArray, wHh: FloatArray,
-  h0: FloatArray, lengths: Int32Array | null, ws: RnnWorkspace,
-  gOut: FloatArray | null, gHN: FloatArray | null,
-  gX: FloatArray | null, gWIh: FloatArray | null, gWHh: FloatArray | null, gBIh: FloatArray | null, gBHh: FloatArray | null,
-  gH0: FloatArray | null,
-): void {
+export function gruBackward(rt: Runtime, p: RnnParams, a: GruBackwardArgs): void {
+  const { x, wIh, wHh, h0, lengths, ws, gOut, gHN, gX, gWIh, gWHh, gBIh, gBHh, gH0 } = a;
   const { T, B, I, H } = p;
   const G3 = 3 * H;
   const G4 = 4 * H;
