@@ -43,12 +43,12 @@ describe('documentation snippets', () => {
     const r = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
-  });
+  }, 300_000); // tsc over every snippet: over a minute on a busy 2-core machine
 
   it('run', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'run.mjs')], { encoding: 'utf8', cwd: root });
     // (the one-line notice of a machine without the native addon is expected, not an error)
     expect(r.stderr.replace(/^.*(ExperimentalWarning|--trace-warnings).*\n?/gm, '').replace(/^glimpse: using the \w+ backend \(.*\)\n?/gm, '')).toBe('');
     expect(r.status).toBe(0);
-  });
+  }, 300_000);
 });
