@@ -1,7 +1,9 @@
 // One fused Adam/AdamW step (PyTorch's order of operations), parallel over element ranges.
 import { at, flt, int, ptr } from './desc';
 
-// desc: PARAM, GRAD, M, V, N, PER_CHUNK, beta1, beta2, eps, stepSize, bc2Sqrt, weightDecay, decayFactor
+// desc: PARAM, GRAD, M, V, N, PER_CHUNK, beta1, beta2, eps, stepSize, bc2Sqrt, weightDecay, decayFactor,
+//       1 - beta1, 1 - beta2 (taken in double precision by the caller, as PyTorch and the reference do:
+//       1 - f32(0.999) is 1.3e-5 away from f32(0.001))
 export function adam_chunk(desc: usize, chunk: i32, tid: i32): void {
   const param = ptr(desc, 0);
   const grad = ptr(desc, 1);
@@ -16,12 +18,14 @@ export function adam_chunk(desc: usize, chunk: i32, tid: i32): void {
   const bc2Sqrt = flt(desc, 10);
   const wd = flt(desc, 11);
   const decay = flt(desc, 12);
+  const oneMinusB1 = flt(desc, 13);
+  const oneMinusB2 = flt(desc, 14);
   const start = chunk * per;
   const end = min(n, start + per);
   const b1 = f32x4.splat(beta1);
   const b2 = f32x4.splat(beta2);
-  const ob1 = f32x4.splat(1 - beta1);
-  const ob2 = f32x4.splat(1 - beta2);
+  const ob1 = f32x4.splat(oneMinusB1);
+  const ob2 = f32x4.splat(oneMinusB2);
   const ev = f32x4.splat(eps);
   const sv = f32x4.splat(stepSize);
   const bv = f32x4.splat(bc2Sqrt);
@@ -41,8 +45,8 @@ export function adam_chunk(desc: usize, chunk: i32, tid: i32): void {
   for (; i < end; i++) {
     const w = load<f32>(at(param, i)) * decay;
     const g = load<f32>(at(grad, i)) + wd * w;
-    const m = beta1 * load<f32>(at(mArr, i)) + (1 - beta1) * g;
-    const v = beta2 * load<f32>(at(vArr, i)) + (1 - beta2) * g * g;
+    const m = beta1 * load<f32>(at(mArr, i)) + oneMinusB1 * g;
+    const v = beta2 * load<f32>(at(vArr, i)) + oneMinusB2 * g * g;
     store<f32>(at(mArr, i), m);
     store<f32>(at(vArr, i), v);
     store<f32>(at(param, i), w - (stepSize * m) / (Mathf.sqrt(v) / bc2Sqrt + eps));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import type { Backend } from '../../src/backend/backend.js';
 import { createNativeBackend } from '../../src/backend/native/backend.js';
 import { loadNativeBackend, nativeAddon, setNativeIsa } from '../../src/backend/native/index.js';
@@ -64,16 +64,5 @@ export function rand(n: number, seed: number, scale = 1): Float32Array {
   return out;
 }
 
-/** |a − b| ≤ atol + rtol·|b| elementwise, with the first offending index in the message. */
-export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, atol = 1e-5, rtol = 1e-4, what = ''): void {
-  expect(a.length, `${what} length`).toBe(b.length);
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (Number.isNaN(y) ? !Number.isNaN(x) : !(x === y || Math.abs(x - y) <= atol + rtol * Math.abs(y))) {
-      expect.fail(`${what}[${i}]: native ${x}, reference ${y}`);
-    }
-  }
-}
-
+/** The SIMD-tail sizes every parity case covers. */
 export const SIZES = [0, 1, 3, 4, 5, 17];

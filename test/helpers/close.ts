@@ -1,22 +1,57 @@
 import { expect } from 'vitest';
+import { Tensor } from '../../src/core/tensor.js';
 
-/** max |a − e| − (atol + rtol·|e|) ≤ 0 elementwise, with equal infinities and NaNs accepted. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol = 1e-4, atol = 1e-5): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const e = expected[i]!;
-    if (Number.isNaN(e)) {
-      expect(Number.isNaN(a), `${what}[${i}]: expected NaN, got ${a}`).toBe(true);
-      continue;
-    }
-    if (!Number.isFinite(e)) {
-      expect(a, `${what}[${i}]`).toBe(e);
-      continue;
-    }
-    const ok = Math.abs(a - e) <= atol + rtol * Math.abs(e);
-    if (!ok) expect.fail(`${what}[${i}]: got ${a}, expected ${e} (|err| ${Math.abs(a - e)})`);
+/** What `expectClose` compares: a tensor (shape checked too) or any array of numbers. */
+export type Values = Tensor | ArrayLike<number>;
+
+export interface CloseOptions {
+  /** Relative tolerance, scaled by |expected| (default 1e-4). */
+  readonly rtol?: number;
+  /** Absolute tolerance (default 1e-5). */
+  readonly atol?: number;
+  /** Names the compared values in a failure message (default "value"). */
+  readonly what?: string;
+}
+
+/**
+ * |actual − expected| ≤ atol + rtol·|expected| elementwise (numpy's `allclose`), with equal
+ * infinities and NaN where NaN is expected accepted. Tensors must also agree in shape. A failure
+ * names the first index out of tolerance.
+ *
+ * @example
+ * expectClose(wasmOut, refOut, { rtol: 1e-4, atol: 2e-5, what: 'gemm 4x5x17' });
+ * expectClose(a.context, b.context, { rtol: 0, atol: 1e-12 }); // Tensors: shapes checked too
+ */
+export function expectClose(actual: Values, expected: Values, options: CloseOptions = {}): void {
+  const { rtol = 1e-4, atol = 1e-5, what = 'value' } = options;
+  const [a, e] = sameSize(actual, expected, what);
+  for (let i = 0; i < e.length; i++) {
+    const x = a[i]!;
+    const y = e[i]!;
+    const ok = Number.isNaN(y) ? Number.isNaN(x) : !Number.isFinite(y) ? x === y : Math.abs(x - y) <= atol + rtol * Math.abs(y);
+    if (!ok) expect.fail(`${what}[${i}]: got ${x}, expected ${y} (|err| ${Math.abs(x - y)}, allowed ${atol} + ${rtol}·|expected|)`);
   }
+}
+
+/** Largest |a − b| over equal-length values (for asserting that two results differ). */
+export function maxAbsDiff(a: Values, b: Values): number {
+  const [x, y] = sameSize(a, b, 'maxAbsDiff');
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]! - y[i]!));
+  return m;
+}
+
+/** The two sets of values, after checking that their shapes (tensors) or lengths agree. */
+function sameSize(a: Values, b: Values, what: string): [ArrayLike<number>, ArrayLike<number>] {
+  if (a instanceof Tensor || b instanceof Tensor) expect(shapeOf(a), `${what}: shape`).toEqual(shapeOf(b));
+  const x = a instanceof Tensor ? a.data : a;
+  const y = b instanceof Tensor ? b.data : b;
+  expect(x.length, `${what}: length`).toBe(y.length);
+  return [x, y];
+}
+
+function shapeOf(v: Values): readonly number[] {
+  return v instanceof Tensor ? v.shape : [v.length];
 }
 
 /** Deterministic uniform values in [-scale, scale) (a tiny LCG: tests must not depend on global RNG state). */

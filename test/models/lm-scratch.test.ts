@@ -9,6 +9,7 @@ import { LM_ARCHS } from '../../src/models/families.js';
 import { LM_MODELS } from '../../src/train/lm-models.js';
 import { Rng } from '../../src/util/rng.js';
 import { describeBackends } from '../helpers/backends.js';
+import { expectClose } from '../helpers/close.js';
 
 const ids = tensor([[1, 2, 3], [4, 0, 5], [6, 7, 1], [2, 2, 9]], { dtype: 'int32' }); // [T = 4, B = 3]
 const targets = tensor([[2, 3, 4], [0, 5, 6], [7, 1, 2], [2, 9, 0]], { dtype: 'int32' });
@@ -21,12 +22,6 @@ function run(lm: LanguageModel, carried: { h: Tensor; c: Tensor }) {
   loss.backward();
   const grads = Object.fromEntries(lm.namedParameters().map(([n, p]) => [n, Array.from(p.grad!.data)]));
   return { logits: Array.from(logits.data), h: Array.from(state.h.data), c: Array.from(state.c!.data), grads };
-}
-
-function expectClose(a: number[], b: number[], tol: number): void {
-  expect(a).toHaveLength(b.length);
-  const worst = Math.max(0, ...a.map((v, i) => Math.abs(v - b[i]!) / (1 + Math.abs(b[i]!))));
-  expect(worst).toBeLessThan(tol);
 }
 
 describeBackends('lstm-scratch equals lstm', () => {
@@ -46,10 +41,12 @@ describeBackends('lstm-scratch equals lstm', () => {
     const carried = { h: tensor(Float32Array.from({ length: 30 }, () => r.normal() * 0.5), { shape: [2, 3, 5] }), c: tensor(Float32Array.from({ length: 30 }, () => r.normal() * 0.5), { shape: [2, 3, 5] }) };
     const a = run(fused, carried);
     const b = run(scratch, carried);
-    expectClose(b.logits, a.logits, 1e-5);
-    expectClose(b.h, a.h, 1e-5);
-    expectClose(b.c, a.c, 1e-5);
-    for (const name of Object.keys(a.grads)) expectClose(b.grads[name]!, a.grads[name]!, 1e-4);
+    // |scratch − fused| ≤ tol·(1 + |fused|): the same tolerance relative and absolute.
+    const outputs = { rtol: 1e-5, atol: 1e-5 };
+    expectClose(b.logits, a.logits, { ...outputs, what: 'logits' });
+    expectClose(b.h, a.h, { ...outputs, what: 'h' });
+    expectClose(b.c, a.c, { ...outputs, what: 'c' });
+    for (const name of Object.keys(a.grads)) expectClose(b.grads[name]!, a.grads[name]!, { rtol: 1e-4, atol: 1e-4, what: `grad ${name}` });
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectClose } from '../helpers/close.js';
 import { tensor } from '../../src/core/create.js';
 import { gradcheck } from '../../src/core/gradcheck.js';
 import { greedy } from '../../src/decode/index.js';
@@ -37,8 +38,8 @@ describe('LanguageModel', () => {
     lm.loadStateDict(Object.fromEntries(Object.entries(ref.state).map(([k, v]) => [k, tensor(Float32Array.from(v.data), { shape: v.shape })])));
     lm.eval();
     const { logits, state } = lm.forward(tensor(ids, { dtype: 'int32' }));
-    (logits.data as Float32Array).forEach((v, i) => expect(Math.abs(v - ref.logits[i]!)).toBeLessThan(1e-5));
-    (state.h.data as Float32Array).forEach((v, i) => expect(Math.abs(v - ref.h[i]!)).toBeLessThan(1e-5));
+    expectClose(logits.data, ref.logits, { rtol: 0, atol: 1e-5, what: 'logits' });
+    expectClose(state.h.data, ref.h, { rtol: 0, atol: 1e-5, what: 'h' });
   });
 
   it.each([['lstm', false], ['gru', false], ['lstm', true]] as const)('%s (attention %s): gradients match finite differences (float64)', (cell, attention) => {

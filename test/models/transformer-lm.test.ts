@@ -6,6 +6,7 @@ import { logSoftmax } from '../../src/ops/index.js';
 import { Adam } from '../../src/optim/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { describeBackends } from '../helpers/backends.js';
+import { expectClose } from '../helpers/close.js';
 import { referencePythonAvailable, runReferencePython } from '../helpers/python.js';
 
 const tiny = (over: Partial<TransformerLanguageModelConfig> = {}): TransformerLanguageModelConfig => ({
@@ -128,6 +129,6 @@ with torch.no_grad():
 print(json.dumps(logits.flatten().tolist()))
 `, { state, ids: rows });
     const { logits } = lm.forward(tensor(rows, { dtype: 'int32' }));
-    py.forEach((want, i) => expect(Math.abs(logits.data[i]! - want)).toBeLessThan(1e-5 + 1e-4 * Math.abs(want)));
+    expectClose(logits.data, py, { rtol: 1e-4, atol: 1e-5, what: 'logits vs PyTorch' });
   });
 });

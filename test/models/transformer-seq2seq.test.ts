@@ -8,6 +8,7 @@ import { logSoftmax, slice } from '../../src/ops/index.js';
 import { Adam } from '../../src/optim/index.js';
 import { Rng, manualSeed } from '../../src/util/rng.js';
 import { describeBackends } from '../helpers/backends.js';
+import { expectClose } from '../helpers/close.js';
 import { referencePythonAvailable, runReferencePython } from '../helpers/python.js';
 
 const [BOS, EOS] = [2, 3]; // pad = 0, as W5
@@ -182,7 +183,7 @@ with torch.no_grad():
     print(json.dumps({'logits': logits.flatten().tolist(), 'greedy': m.greedy(src, None, max_len=6), 'beam': beams}))
 `, { state, src: [[4, 7, 10, 3, 0], [10, 10, 7, 8, 3], [7, 3, 0, 0, 0]], tgt_in: tgtIn.toArray() });
     const { logits } = model.forward({ src, srcLengths }, tgtIn);
-    py.logits.forEach((want, i) => expect(Math.abs(logits.data[i]! - want)).toBeLessThan(1e-5 + 1e-4 * Math.abs(want)));
+    expectClose(logits.data, py.logits, { rtol: 1e-4, atol: 1e-5, what: 'logits vs PyTorch' });
     const hyps = greedy(model.asStepModel(), model.startState({ src, srcLengths }), 3, { start: BOS, end: EOS, maxTokens: 6 });
     expect(hyps.map((h) => h.tokens)).toEqual(py.greedy);
     srcLengths.forEach((len, b) => {

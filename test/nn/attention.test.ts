@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randn, tensor } from '../../src/core/create.js';
 import { gradcheck } from '../../src/core/gradcheck.js';
-import type { Tensor } from '../../src/core/tensor.js';
 import {
   AdditiveAttention, LearnedPositionalEmbedding, LuongConcatAttention, LuongDotAttention, LuongGeneralAttention,
   MultiheadAttention, ScaledDotProductAttention, SinusoidalPositionalEncoding, type SourceAttention,
@@ -9,14 +8,13 @@ import {
 } from '../../src/nn/index.js';
 import { mean, select, stack, sum, transpose } from '../../src/ops/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { expectClose } from '../helpers/close.js';
 
 const f64 = { dtype: 'float64' as const };
 const rnd = (shape: number[], seed: number, requiresGrad = false) => randn(shape, { ...f64, rng: new Rng(seed), requiresGrad });
 
-function expectClose(a: Tensor, b: Tensor, tol = 1e-12): void {
-  expect(a.shape).toEqual(b.shape);
-  a.data.forEach((v, i) => expect(Math.abs(v - b.data[i]!), `element ${i}`).toBeLessThanOrEqual(tol));
-}
+/** Float64 results that must agree to rounding: absolute tolerance only. */
+const TIGHT = { rtol: 0, atol: 1e-12 };
 
 const sources: [string, () => SourceAttention, number][] = [
   ['AdditiveAttention', () => new AdditiveAttention({ queryDim: 3, keyDim: 4, attnDim: 5 }, { ...f64, rng: new Rng(1) }), 3],
@@ -45,7 +43,7 @@ describe.each(sources)('%s', (_name, make, Dq) => {
     const mem = rnd([2, 3, 4], 7);
     const a = attn.forward(q, mem, { mask });
     const b = attn.forward(q, mem, { mask, keys: attn.projectKeys(mem) });
-    expectClose(a.context, b.context, 0);
+    expectClose(a.context, b.context, { rtol: 0, atol: 0 });
     expect(a.weights.data[4]).toBe(0);
     expect(a.weights.data[5]).toBe(0);
     expect(Math.abs(sum(select(a.weights, 0, 0)).item() - 1)).toBeLessThan(1e-12);
@@ -57,8 +55,8 @@ describe.each(sources)('%s', (_name, make, Dq) => {
     const mem = rnd([2, 3, 4], 9);
     const all = attn.forward(q, mem, { mask });
     const steps = [0, 1, 2, 3].map((t) => attn.forward(select(q, 1, t), mem, { mask }));
-    expectClose(all.context, stack(steps.map((s) => s.context), 1), 1e-12);
-    expectClose(all.weights, stack(steps.map((s) => s.weights), 1), 1e-12);
+    expectClose(all.context, stack(steps.map((s) => s.context), 1), TIGHT);
+    expectClose(all.weights, stack(steps.map((s) => s.weights), 1), TIGHT);
   });
 
   it('gives a fully masked row weights 0 and context 0, with finite gradients (no NaN)', () => {
@@ -103,15 +101,15 @@ describe('MultiheadAttention', () => {
     const perHead = mha.forward(x, x, x, { averageAttnWeights: false });
     const averaged = mha.forward(x, x, x);
     expect(perHead.weights.shape).toEqual([2, 3, 4, 4]);
-    expectClose(averaged.weights, mean(perHead.weights, 1));
-    expectClose(averaged.context, perHead.context);
+    expectClose(averaged.weights, mean(perHead.weights, 1), TIGHT);
+    expectClose(averaged.context, perHead.context, TIGHT);
   });
 
   it('computes self-attention the same through the packed and the separate projections', () => {
     const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, batchFirst: true }, { ...f64, rng: new Rng(20) });
     const x = rnd([2, 3, 4], 21);
     const copy = x.detach(); // a different object: takes the separate-projection path
-    expectClose(mha.forward(x, x, x).context, mha.forward(x, copy, copy).context, 1e-12);
+    expectClose(mha.forward(x, x, x).context, mha.forward(x, copy, copy).context, TIGHT);
   });
 
   it('treats batchFirst as a layout only, and an attn_mask like isCausal', () => {
@@ -121,7 +119,7 @@ describe('MultiheadAttention', () => {
     const x = rnd([3, 2, 4], 23); // [T, B, E]
     const ya = a.forward(x, x, x, { attnMask: causalMask(3) });
     const yb = b.forward(transpose(x, 0, 1), transpose(x, 0, 1), transpose(x, 0, 1), { isCausal: true });
-    expectClose(transpose(ya.context, 0, 1), yb.context, 1e-12);
+    expectClose(transpose(ya.context, 0, 1), yb.context, TIGHT);
   });
 
   it('gives a fully masked query weights 0 (context = out_proj.bias), never NaN', () => {

@@ -5,13 +5,12 @@ import type { Tensor } from '../../src/core/tensor.js';
 import { GRU, GRUCell, LSTM, LSTMCell, type RecurrentState } from '../../src/nn/index.js';
 import { concat, select, slice, stack, transpose, unsqueeze } from '../../src/ops/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { expectClose } from '../helpers/close.js';
 
 const f64 = { dtype: 'float64' as const };
 
-function expectClose(a: Tensor, b: Tensor, tol = 1e-12): void {
-  expect(a.shape).toEqual(b.shape);
-  a.data.forEach((v, i) => expect(Math.abs(v - b.data[i]!), `element ${i}`).toBeLessThanOrEqual(tol));
-}
+/** Float64 results that must agree to rounding: absolute tolerance only. */
+const TIGHT = { rtol: 0, atol: 1e-12 };
 
 /** Runs a cell over x [B, T, I], stepping sequence b only while t < lengths[b]. */
 function stepCell(cell: LSTMCell | GRUCell, x: Tensor, lengths: number[], reverse = false): { outputs: Tensor[]; state: RecurrentState } {
@@ -61,9 +60,9 @@ describe('LSTMCell and GRUCell (primitive ops)', () => {
       const stepped = stepCell(cell, x, lengths, d === 1);
       const half = transpose(stack(stepped.outputs, 0), 0, 1); // [B, T, H]
       const fromLayer = slice(output, 2, 4 * d, 4 * d + 4);
-      expectClose(fromLayer, half);
-      expectClose(select(state.h, 0, d), stepped.state.h);
-      expectClose(select(state.c!, 0, d), stepped.state.c!);
+      expectClose(fromLayer, half, TIGHT);
+      expectClose(select(state.h, 0, d), stepped.state.h, TIGHT);
+      expectClose(select(state.c!, 0, d), stepped.state.c!, TIGHT);
     }
   });
 
@@ -74,8 +73,8 @@ describe('LSTMCell and GRUCell (primitive ops)', () => {
     const cell = new GRUCell({ inputSize: 2, hiddenSize: 3 }, f64);
     cell.loadStateDict(Object.fromEntries(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].map((n) => [n, gru.parameter(`${n}_l0`)])));
     const stepped = stepCell(cell, x, [4, 1]);
-    expectClose(output, transpose(stack(stepped.outputs, 0), 0, 1));
-    expectClose(select(state.h, 0, 0), stepped.state.h);
+    expectClose(output, transpose(stack(stepped.outputs, 0), 0, 1), TIGHT);
+    expectClose(select(state.h, 0, 0), stepped.state.h, TIGHT);
     expect(state.c).toBeNull();
   });
 });

@@ -9,15 +9,12 @@ import {
 import { expand, reshape, slice, sum, transpose, unsqueeze } from '../../src/ops/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { describeBackends } from '../helpers/backends.js';
+import { expectClose, maxAbsDiff } from '../helpers/close.js';
 
 const rnd = (shape: number[], seed: number, dtype: 'float32' | 'float64' = 'float32'): Tensor => randn(shape, { rng: new Rng(seed), dtype });
 
-function maxDiff(a: Tensor, b: Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  let m = 0;
-  a.data.forEach((v, i) => (m = Math.max(m, Math.abs(v - b.data[i]!))));
-  return m;
-}
+/** Absolute tolerance only: the compared results are the same computation taken two ways. */
+const within = (atol: number) => ({ rtol: 0, atol });
 
 const variants = [
   { name: 'post-norm relu', normFirst: false, activation: 'relu' as const },
@@ -36,14 +33,14 @@ describeBackends('Transformer layers', () => {
     for (let t = 0; t < T; t++) {
       const r = dec.step(slice(x, 1, t, t + 1), cache);
       cache = r.cache;
-      expect(maxDiff(r.output, slice(full.output, 1, t, t + 1))).toBeLessThan(1e-5);
-      r.crossWeights.forEach((w, l) => expect(maxDiff(w, slice(full.crossWeights[l]!, 2, t, t + 1))).toBeLessThan(1e-5));
-      r.selfWeights.forEach((w, l) => expect(maxDiff(w, slice(slice(full.selfWeights[l]!, 2, t, t + 1), 3, 0, t + 1))).toBeLessThan(1e-5));
+      expectClose(r.output, slice(full.output, 1, t, t + 1), within(1e-5));
+      r.crossWeights.forEach((w, l) => expectClose(w, slice(full.crossWeights[l]!, 2, t, t + 1), within(1e-5)));
+      r.selfWeights.forEach((w, l) => expectClose(w, slice(slice(full.selfWeights[l]!, 2, t, t + 1), 3, 0, t + 1), within(1e-5)));
     }
     // several positions in one step: the rest of the prefix after a cache of two
     const two = dec.step(slice(x, 1, 0, 2), dec.startCache(memory, memPad));
     const rest = dec.step(slice(x, 1, 2, T), two.cache);
-    expect(maxDiff(rest.output, slice(full.output, 1, 2, T))).toBeLessThan(1e-5);
+    expectClose(rest.output, slice(full.output, 1, 2, T), within(1e-5));
   });
 
   it.each(variants)('$name: encoder steps equal the causal forward (a decoder-only stack)', ({ normFirst, activation }) => {
@@ -54,7 +51,7 @@ describeBackends('Transformer layers', () => {
     for (let t = 0; t < 5; t++) {
       const r = enc.step(slice(x, 1, t, t + 1), caches);
       caches = r.caches;
-      expect(maxDiff(r.output, slice(full.output, 1, t, t + 1))).toBeLessThan(1e-5);
+      expectClose(r.output, slice(full.output, 1, t, t + 1), within(1e-5));
     }
     expect(caches![0]!.k.shape).toEqual([2, 2, 5, 4]);
   });
@@ -65,17 +62,17 @@ describeBackends('Transformer layers', () => {
     const pad = paddingMask([4, 3], 4);
     const ref = layer.forward(x, { srcMask: causalMask(4), srcKeyPaddingMask: pad });
     const floatCausal = layer.forward(x, { srcMask: generateSquareSubsequentMask(4), srcKeyPaddingMask: pad });
-    expect(maxDiff(floatCausal, ref)).toBe(0);
+    expectClose(floatCausal, ref, within(0));
     // −1e9 instead of −∞ takes the composite path; a float key padding mask too
     const soft = tensor(Array.from(causalMask(4).data, (v) => (v ? -1e9 : 0)), { shape: [4, 4] });
     const softPad = tensor(Array.from(pad.data, (v) => (v ? -1e9 : 0)), { shape: [2, 4] });
-    expect(maxDiff(layer.forward(x, { srcMask: soft, srcKeyPaddingMask: softPad }), ref)).toBeLessThan(1e-5);
+    expectClose(layer.forward(x, { srcMask: soft, srcKeyPaddingMask: softPad }), ref, within(1e-5));
     const perHead = reshape(expand(unsqueeze(causalMask(4), 0), [4, 4, 4]), [4, 4, 4]); // [B·nh, S, S]
-    expect(maxDiff(layer.forward(x, { srcMask: perHead, srcKeyPaddingMask: pad }), ref)).toBeLessThan(1e-5);
-    expect(maxDiff(layer.forward(x, { isCausal: true, srcKeyPaddingMask: pad }), ref)).toBeLessThan(1e-6);
+    expectClose(layer.forward(x, { srcMask: perHead, srcKeyPaddingMask: pad }), ref, within(1e-5));
+    expectClose(layer.forward(x, { isCausal: true, srcKeyPaddingMask: pad }), ref, within(1e-6));
     // an additive bias changes the result (it is really added)
     const bias = tensor(Array.from({ length: 16 }, (_, i) => (i % 5) * 0.3), { shape: [4, 4] });
-    expect(maxDiff(layer.forward(x, { srcMask: bias }), layer.forward(x))).toBeGreaterThan(1e-3);
+    expect(maxAbsDiff(layer.forward(x, { srcMask: bias }), layer.forward(x))).toBeGreaterThan(1e-3);
   });
 
   it('batchFirst false takes and returns [T, B, E]', () => {
@@ -88,7 +85,7 @@ describeBackends('Transformer layers', () => {
     const mask = Transformer.generateSquareSubsequentMask(3);
     const ya = a.forward(src, tgt, { tgtMask: mask });
     const yb = b.forward(transpose(src, 0, 1), transpose(tgt, 0, 1), { tgtMask: mask });
-    expect(maxDiff(transpose(yb, 0, 1), ya)).toBeLessThan(1e-6);
+    expectClose(transpose(yb, 0, 1), ya, within(1e-6));
   });
 
   it('dropout acts in training only; eval is deterministic', () => {
@@ -97,9 +94,9 @@ describeBackends('Transformer layers', () => {
     const m = rnd([2, 4, 8], 14);
     const t1 = layer.forward(x, m);
     const t2 = layer.forward(x, m);
-    expect(maxDiff(t1, t2)).toBeGreaterThan(1e-3);
+    expect(maxAbsDiff(t1, t2)).toBeGreaterThan(1e-3);
     layer.eval();
-    expect(maxDiff(layer.forward(x, m), layer.forward(x, m))).toBe(0);
+    expectClose(layer.forward(x, m), layer.forward(x, m), within(0));
   });
 
   it('names its parameters as PyTorch', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectClose } from '../helpers/close.js';
 import { randn, tensor } from '../../src/core/create.js';
 import { Tensor } from '../../src/core/tensor.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
@@ -81,7 +82,7 @@ describe('Adam and AdamW', () => {
       withGrad(p, g);
       opt.step();
       const want = adamReference([0.5, -0.25, 2], grads.slice(0, k + 1), 0.01, [0.8, 0.99], 1e-8, wd, decoupled);
-      p.data.forEach((x, i) => expect(Math.abs(x - want[i]!)).toBeLessThan(1e-15));
+      expectClose(p.data, want, { rtol: 0, atol: 1e-15, what: `step ${k + 1}` });
     });
     expect(opt.stateOf(p)!.step).toBe(3);
   });

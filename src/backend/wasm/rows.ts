@@ -124,6 +124,7 @@ export function adam(rt: Runtime, param: FloatArray, grad: FloatArray, m: FloatA
   const { per, count } = elementChunks(rt, n);
   const desc = rt.desc([
     pp, pg, pm, pv, n, per, f32(p.beta1), f32(p.beta2), f32(p.eps), f32(p.stepSize), f32(p.bc2Sqrt), f32(p.weightDecay), f32(p.decayFactor),
+    f32(1 - p.beta1), f32(1 - p.beta2),
   ]);
   rt.run('adam_chunk', desc, count);
   ar.get(pp, param);
