@@ -34,8 +34,9 @@ export class BatchQueue<J, R> {
   /**
    * @param capacity most jobs accepted at once, waiting or running
    * @param batch most texts (job sizes) in one batch; a single larger job still runs alone
+   * @param waitMs how long a batch waits for more jobs before it runs (0: only those already read)
    */
-  constructor(private readonly rule: BatchRule<J, R>, readonly capacity: number, readonly batch: number) {}
+  constructor(private readonly rule: BatchRule<J, R>, readonly capacity: number, readonly batch: number, readonly waitMs = 0) {}
 
   /** Jobs accepted and not yet answered (waiting or running). */
   get pending(): number {
@@ -55,8 +56,11 @@ export class BatchQueue<J, R> {
   private schedule(): void {
     if (this.running || this.waiting.length === 0) return;
     this.running = true;
-    // setImmediate: after the I/O callbacks, so requests that arrived meanwhile join this batch.
-    setImmediate(() => this.runNext());
+    // After the I/O callbacks, so requests that arrived meanwhile join this batch. After a long
+    // batch, Node reads the connections that came in during it over a few loop turns: a short
+    // wait lets them join the next batch instead of each running alone.
+    if (this.waitMs > 0) setTimeout(() => this.runNext(), this.waitMs);
+    else setImmediate(() => this.runNext());
   }
 
   /** The first waiting job and, when it may be batched, the later ones with its key. */

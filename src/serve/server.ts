@@ -22,6 +22,8 @@ export interface ServerOptions {
   /** Where they came from (run folders), for `/info`. */
   runs: readonly string[];
   limits: ServeLimits;
+  /** Milliseconds a batch waits for more requests before it decodes (default 1; 0: no wait). */
+  batchWaitMs?: number;
   /** Where to write one line per request (accepted into the queue, and answered); default: nowhere. */
   log?: (line: string) => void;
 }
@@ -45,17 +47,19 @@ export function createServer(o: ServerOptions): { app: FastifyInstance; queue: B
   const { models, limits } = o;
   checkEnsemble(models, o.runs);
   const trained = models[0]!;
-  const queue = new BatchQueue(jobRule(models), limits.queue, limits.batch);
+  const queue = new BatchQueue(jobRule(models), limits.queue, limits.batch, o.batchWaitMs ?? 1);
   const tSchema = translateBody(limits);
   const gSchema = generateBody(limits);
   const app = Fastify({
     bodyLimit: limits.bodyBytes,
     logger: false,
+    // Only JSON bodies: text/plain (which Fastify reads by default) is a 415 like any other type.
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     schemaErrorFormatter: (errors) => new RequestError(ajvMessage(errors[0]!)),
   });
 
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err: FastifyError, _req, reply) => {
     if (err instanceof QueueFullError) return reply.code(503).header('retry-after', '1').send({ error: err.message });
     if (err instanceof RequestError) return reply.code(err.statusCode).send({ error: err.message });

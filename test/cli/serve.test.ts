@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,6 +58,18 @@ function serve(args: string[]): Promise<Server> {
 async function post(url: string, body: unknown, raw?: string): Promise<{ status: number; json: any }> {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
   return { status: r.status, json: await r.json() };
+}
+
+/** A POST over `agent`'s connections (node:http, so the test controls which sockets carry it). */
+function postVia(agent: Agent, url: string, body: unknown): Promise<{ status: number; json: any }> {
+  return new Promise((res, rej) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (r) => {
+      let data = '';
+      r.setEncoding('utf8').on('data', (c: string) => (data += c)).on('end', () => res({ status: r.statusCode!, json: JSON.parse(data) }));
+    });
+    req.on('error', rej);
+    req.end(JSON.stringify(body));
+  });
 }
 
 let rev: string;
@@ -142,7 +155,7 @@ describe('glimpse serve: translation', () => {
       [{ text: 'abc', texts: ['d'] }, 400, /^give "text" \(one input\) or "texts"/],
       [{ text: 'ABC€' }, 400, /"€"/],
       [{ text: 'abc', prefix: '€' }, 400, /^prefix has "€", which the target vocabulary does not hold/],
-      [{ texts: Array.from({ length: 60 }, () => 'abcdefghijklmnopqrst') }, 413, /^the body is larger than 4096 bytes/],
+      [{ text: 'a'.repeat(5000) }, 413, /^the body is larger than 4096 bytes/],
     ];
     for (const [body, status, re, raw] of cases) {
       const r = await post(`${server.url}/translate`, body, raw);
@@ -150,8 +163,11 @@ describe('glimpse serve: translation', () => {
       expect(Object.keys(r.json)).toEqual(['error']);
       expect(r.json.error, JSON.stringify(body)).toMatch(re);
     }
-    const wrongType = await fetch(`${server.url}/translate`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'abc' });
-    expect(wrongType.status).toBe(415);
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const wrongType = await fetch(`${server.url}/translate`, { method: 'POST', headers: { 'content-type': type }, body: 'text=abc' });
+      expect(wrongType.status).toBe(415);
+      expect(await wrongType.json()).toEqual({ error: 'send the body as JSON, with content-type: application/json' });
+    }
     expect((await fetch(`${server.url}/nowhere`)).status).toBe(404);
     expect((await post(`${server.url}/generate`, { prompt: 'abc' })).json.error).toMatch(/^this server runs a reverse translation model; POST \/translate$/);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
@@ -160,16 +176,22 @@ describe('glimpse serve: translation', () => {
 
 describe('glimpse serve: queue and shutdown', () => {
   it('answers 503 when the queue is full, 200 to the requests it accepted', async () => {
-    const s = await serve(['--run', rev, '--queue', '1']);
+    const s = await serve(['--run', rev, '--queue', '1', '--log']);
     try {
-      // Beam search runs one request at a time: while one decodes, the others find the queue full.
-      const body = { texts: Array.from({ length: 16 }, () => 'abcdefgh'), beam: 4, maxTokens: 30 };
-      const answers = await Promise.all(Array.from({ length: 12 }, () => post(`${s.url}/translate`, body)));
-      const statuses = answers.map((a) => a.status);
+      // Six connections opened (and accepted) first; then a long request holds the only place,
+      // and the six requests sent over those connections while it decodes find the queue full,
+      // but for the first one read once it is done.
+      const agent = new Agent({ keepAlive: true, maxSockets: 6 });
+      await Promise.all(Array.from({ length: 6 }, () => postVia(agent, `${s.url}/translate`, { text: 'abc' })));
+      const slow = post(`${s.url}/translate`, { texts: Array.from({ length: 64 }, () => 'abcdefgh'), beam: 8, maxTokens: 120, minLength: 100 });
+      await s.waitFor(/POST \/translate: 64 text\(s\) queued/);
+      const others = await Promise.all(Array.from({ length: 6 }, () => postVia(agent, `${s.url}/translate`, { text: 'abc' })));
+      agent.destroy();
+      expect((await slow).status).toBe(200);
+      const statuses = others.map((a) => a.status);
       expect(statuses.every((c) => c === 200 || c === 503), statuses.join(' ')).toBe(true);
-      expect(statuses).toContain(200);
-      expect(statuses).toContain(503);
-      expect(answers.find((a) => a.status === 503)!.json.error).toMatch(/^the server is busy: 1 request\(s\) pending, at most 1; try again later$/);
+      expect(statuses, statuses.join(' ')).toContain(503);
+      expect(others.find((a) => a.status === 503)!.json.error).toMatch(/^the server is busy: 1 request\(s\) pending, at most 1; try again later$/);
     } finally {
       s.proc.kill('SIGKILL');
     }

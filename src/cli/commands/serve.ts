@@ -23,6 +23,7 @@ interface ServeFlags {
   host: string;
   backend?: string;
   log: boolean;
+  batchWait: number;
 }
 
 const SIGNAL_EXIT = { SIGTERM: EXIT.terminated, SIGINT: EXIT.interrupted } as const;
@@ -34,6 +35,7 @@ export function registerServe(program: Command): void {
     .requiredOption('--run <dir>', 'run folder; repeat it to serve an ensemble of seq2seq runs (same task and vocabularies)', collectRuns)
     .option('--port <n>', 'TCP port (0: any free port, printed at start)', int(0, 65_535), 8080)
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
+    .option('--batch-wait <ms>', 'how long a greedy batch waits for more requests before it decodes (0: none)', int(0, 1000), 1)
     .option('--log', 'one line on stderr per request: when it is queued and when it is answered (status, milliseconds)', false)
     .option('--backend <name>', 'kernels: native, wasm or js (default: the fastest available)');
   for (const k of SERVE_LIMIT_KEYS) {
@@ -53,7 +55,7 @@ export function registerServe(program: Command): void {
       const models = flags.run.map((dir) => loadTrainedModel(dir));
       if (models.length > 1 && models.some((m) => m.kind !== 'seq2seq')) throw new GlimpseError('an ensemble (--run given twice) needs seq2seq runs; serve one language model at a time');
       const { app } = createServer({
-        models, runs: flags.run, limits, ...(flags.log ? { log: (line: string) => process.stderr.write(`glimpse serve: ${line}\n`) } : {}),
+        models, runs: flags.run, limits, batchWaitMs: flags.batchWait, ...(flags.log ? { log: (line: string) => process.stderr.write(`glimpse serve: ${line}\n`) } : {}),
       });
       const address = await app.listen({ port: flags.port, host: flags.host });
       const route = models[0]!.kind === 'seq2seq' ? 'POST /translate' : 'POST /generate';
