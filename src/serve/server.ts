@@ -4,6 +4,7 @@
  * dropped fields); every refusal is `{"error": "one line"}` with a 4xx status; decoding goes
  * through a bounded {@link BatchQueue} that answers 503 when full.
  */
+import { basename } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { type TrainedModel, checkEnsemble, encodeInput } from '../train/index.js';
 import { GlimpseError } from '../util/errors.js';
@@ -137,7 +138,8 @@ function info(o: ServerOptions, tSchema: Record<string, unknown>, gSchema: Recor
   const route = t.kind === 'seq2seq' ? 'POST /translate' : 'POST /generate';
   const schema = t.kind === 'seq2seq' ? tSchema : gSchema;
   return {
-    runs: o.runs,
+    // Folder names only: the server's file system is none of its clients' business.
+    runs: o.runs.map((r) => basename(r.replace(/[/\\]+$/, ''))),
     kind: t.kind,
     task: t.config.task,
     model: t.config.model,

@@ -92,6 +92,7 @@ describe('glimpse serve: translation', () => {
   it('GET /health, /info and /openapi.json describe the server', async () => {
     expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok', pending: 0, capacity: 64 });
     const info = await (await fetch(`${server.url}/info`)).json();
+    expect(info.runs).toEqual(['rev']);
     expect(info).toMatchObject({ kind: 'seq2seq', task: 'reverse', endpoint: 'POST /translate', limits: { beam: 16, inputTokens: 20, bodyBytes: 4096 } });
     expect(info.vocab.source).toBeGreaterThan(26);
     expect(info.options.beam).toMatchObject({ type: 'integer', minimum: 1, maximum: 16 });
