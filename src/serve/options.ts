@@ -39,11 +39,17 @@ export interface TranslateRequest {
 const RANKING: readonly (keyof TranslateBody)[] = ['lengthPenalty', 'alpha', 'beta'];
 const SAMPLING: readonly (keyof TranslateBody)[] = ['temperature', 'topK', 'topP', 'seed'];
 
-/** Resolves and checks a `/translate` body's options against the model (status 400 on misuse). */
-export function translateRequest(m: Seq2SeqModel, b: TranslateBody): TranslateRequest {
+/** The output length of a request that does not say: the CLI's default, within the server's limit. */
+export const defaultMaxTokens = (limit: number) => Math.min(DEFAULT_MAX_TOKENS, limit);
+
+/**
+ * Resolves and checks a `/translate` body's options against the model (status 400 on misuse);
+ * `maxTokensLimit` is the server's bound on output length.
+ */
+export function translateRequest(m: Seq2SeqModel, b: TranslateBody, maxTokensLimit: number): TranslateRequest {
   const beam = b.beam ?? 1;
   const nBest = b.nBest ?? 1;
-  const maxTokens = b.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const maxTokens = b.maxTokens ?? defaultMaxTokens(maxTokensLimit);
   const sample = b.sample === true;
   for (const k of RANKING) {
     if (b[k] === undefined) continue;

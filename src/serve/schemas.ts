@@ -38,7 +38,7 @@ export function translateBody(limits: ServeLimits): JsonSchema {
       texts: { type: 'array', minItems: 1, maxItems: limits.texts, items: text(limits, 'an input'), description: 'several inputs' },
       beam: int(1, limits.beam, 'beam size (1: greedy, the default)'),
       nBest: int(1, limits.beam, 'hypotheses returned per input (at most the beam; with sample: samples drawn)'),
-      maxTokens: int(1, limits.maxTokens, 'longest output (default 50)'),
+      maxTokens: int(1, limits.maxTokens, 'longest output (default 50, or the limit if lower)'),
       lengthPenalty: { type: 'string', enum: [...LENGTH_PENALTY_KINDS], description: 'beam search length normalisation' },
       alpha: num(0, MAX_ALPHA, 'α of the length penalty'),
       beta: num(0, MAX_BETA, 'coverage penalty β'),
@@ -60,7 +60,7 @@ export function generateBody(limits: ServeLimits): JsonSchema {
     required: ['prompt'],
     properties: {
       prompt: text(limits, 'text to continue'),
-      maxTokens: int(1, limits.maxTokens, 'tokens to generate (default 50)'),
+      maxTokens: int(1, limits.maxTokens, 'tokens to generate (default 50, or the limit if lower)'),
       temperature: num(0, 100, '0: greedy; else the sampling temperature (default 1)'),
       ...processorProps(),
     },

@@ -10,9 +10,9 @@ import { type TrainedModel, checkEnsemble, encodeInput } from '../train/index.js
 import { GlimpseError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { type Job, type JobResult, jobRule } from './jobs.js';
-import { DEFAULT_MAX_TOKENS, type ServeLimits } from './limits.js';
+import type { ServeLimits } from './limits.js';
 import { openApi } from './openapi.js';
-import { RequestError, asRequestError, translateRequest } from './options.js';
+import { RequestError, asRequestError, defaultMaxTokens, translateRequest } from './options.js';
 import { BatchQueue, QueueFullError } from './queue.js';
 import { type GenerateBody, type TranslateBody, generateBody, translateBody } from './schemas.js';
 import { formatGeneration, formatTranslation } from './responses.js';
@@ -94,7 +94,7 @@ export function createServer(o: ServerOptions): { app: FastifyInstance; queue: B
     if (trained.kind !== 'seq2seq') throw new RequestError(`this server runs a language model (${trained.config.task}); POST /generate`);
     const body = req.body as TranslateBody;
     if ((body.text === undefined) === (body.texts === undefined)) throw new RequestError('give "text" (one input) or "texts" (several), not both and not neither');
-    const request = translateRequest(trained, body);
+    const request = translateRequest(trained, body, limits.maxTokens);
     const texts = body.texts ?? [body.text!];
     texts.forEach((t, i) => checkInput(trained, t, body.texts ? `texts[${i}]` : 'text', limits));
     const r = await enqueue({ kind: 'translate', texts, request }, `POST /translate: ${texts.length} text(s)`);
@@ -113,7 +113,7 @@ export function createServer(o: ServerOptions): { app: FastifyInstance; queue: B
     const r = await enqueue({
       kind: 'generate', prompt: b.prompt,
       options: {
-        maxTokens: b.maxTokens ?? DEFAULT_MAX_TOKENS, temperature, rng: new Rng(b.seed ?? 1),
+        maxTokens: b.maxTokens ?? defaultMaxTokens(limits.maxTokens), temperature, rng: new Rng(b.seed ?? 1),
         ...(b.topK !== undefined ? { topK: b.topK } : {}), ...(b.topP !== undefined ? { topP: b.topP } : {}),
         ...(b.noRepeatNgram !== undefined ? { noRepeatNgram: b.noRepeatNgram } : {}),
         ...(b.repetitionPenalty !== undefined ? { repetitionPenalty: b.repetitionPenalty } : {}),

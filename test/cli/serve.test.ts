@@ -213,7 +213,7 @@ describe('glimpse serve: queue and shutdown', () => {
 
 describe('glimpse serve: language models', () => {
   it('POST /generate continues a prompt as glimpse generate does', async () => {
-    const s = await serve(['--run', lm]);
+    const s = await serve(['--run', lm, '--max-tokens', '8']);
     try {
       const cli = glimpse(['generate', '--run', lm, '--prompt', 'to be or', '--seed', '3', '--max-tokens', '8']);
       expect(cli.code, cli.stderr).toBe(0);
@@ -222,6 +222,9 @@ describe('glimpse serve: language models', () => {
       expect(r.json.text).toBe(cli.stdout.trim());
       expect(r.json.tokens).toHaveLength(8);
       expect(r.json.attention.weights).toHaveLength(8);
+      // No maxTokens: the CLI's default of 50, held to the server's --max-tokens 8.
+      expect((await post(`${s.url}/generate`, { prompt: 'to be or' })).json.tokens).toHaveLength(8);
+      expect((await post(`${s.url}/generate`, { prompt: 'to be or', maxTokens: 9 })).json.error).toBe('maxTokens must be <= 8');
       expect((await post(`${s.url}/generate`, { prompt: 'to be', temperature: 0, topK: 2 })).json.error).toBe('temperature 0 is greedy decoding; topK, topP and seed apply to sampling');
       expect((await post(`${s.url}/translate`, { text: 'abc' })).status).toBe(400);
     } finally {
