@@ -3,7 +3,7 @@
  *
  * Runs one workload of ../shared/bench/PROTOCOL.md (bench/workloads/), prints progress on
  * stderr and the table (metric | glimpse | PyTorch | ratio) on stdout, and with --json writes
- * the protocol's report. Workloads: w1 … w5, kernels (= w4), memory, all. `--rounds N` runs the workload (glimpse
+ * the protocol's report. Workloads: w1 … w5, kernels (= w4), memory, serve (HTTP load test), all. `--rounds N` runs the workload (glimpse
  * then PyTorch) N times back to back and keeps each side's best figure: interleaved rounds
  * give both sides the same chances on a machine shared with other work.
  */
@@ -16,9 +16,10 @@ import { memory } from './workloads/memory.js';
 import { w1 } from './workloads/w1.js';
 import { w2, w5 } from './workloads/translation.js';
 import { w3, w3b } from './workloads/w3.js';
+import { serveLoad } from './workloads/serve-load.js';
 import type { Workload } from './workloads/types.js';
 
-const WORKLOADS: Record<string, Workload> = { kernels, w4: kernels, w1, w2, w3, w3b, w5, memory };
+const WORKLOADS: Record<string, Workload> = { kernels, w4: kernels, w1, w2, w3, w3b, w5, memory, serve: serveLoad };
 
 /** The workloads `all` runs, in order. */
 const PROTOCOL_ORDER = { kernels, w1, w2, w3, w3b, w5 } as const;

@@ -29,3 +29,7 @@ export { RunFolder, checkRunName, listRuns } from './train/run-folder.js';
 export {
   startSession, resumeSession, trainSession, loadRun, loadTrainedModel, type Session, type RunSummary,
 } from './train/session.js';
+export {
+  createServer, SERVE_LIMITS, SERVE_LIMIT_KEYS, resolveLimits, checkLimits, BatchQueue, QueueFullError, RequestError,
+  type ServerOptions, type ServeLimits, type ServeLimitKey, type ServeLimitRule, type BatchRule,
+} from './serve/index.js';

@@ -45,6 +45,7 @@ export {
   translateText, generateText, encodeInput, encodeTarget, decodeOutput,
   type EncodedInput, type GenerateOptions, type Generation, type TranslateOptions, type Translation,
 } from './use.js';
+export { translateBatch, type GreedyBatchOptions } from './translate-batch.js';
 export { curvesFromLog } from './curves.js';
 export { translationAttentionGrid, generationAttentionGrid, type AttentionSelection } from './attention-grid.js';
 export { decodeSplit, scoreTranslations, freeRunningLoss, type DecodeSplitOptions, type TranslationScores } from './evaluate.js';
