@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerSubwords } from './commands/subwords.js';
 import { registerLesson } from './commands/lesson.js';
 import { registerExport } from './commands/export.js';
+import { registerAverage } from './commands/average.js';
 import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -39,5 +40,6 @@ export function buildProgram(): Command {
   registerSubwords(program);
   registerLesson(program);
   registerExport(program);
+  registerAverage(program);
   return program;
 }
