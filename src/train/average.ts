@@ -59,9 +59,9 @@ export function averageMismatches(sources: readonly SignedSource[]): string[] {
 /** Throws one GlimpseError listing every mismatch on a line of its own (at most 40, then a count). */
 export function refuseMismatches(lines: readonly string[]): void {
   if (lines.length === 0) return;
-  const shown = lines.slice(0, MAX_LINES).map((l) => `  ${l}`);
-  if (lines.length > MAX_LINES) shown.push(`  and ${lines.length - MAX_LINES} more`);
-  throw new GlimpseError(`cannot average: the checkpoints do not hold the same tensors (${lines.length} mismatch${lines.length > 1 ? 'es' : ''}):\n${shown.join('\n')}`);
+  const shown = lines.slice(0, MAX_LINES);
+  if (lines.length > MAX_LINES) shown.push(`and ${lines.length - MAX_LINES} more`);
+  throw new GlimpseError(`cannot average: the checkpoints do not hold the same tensors (${lines.length} mismatch${lines.length > 1 ? 'es' : ''}):`, { details: shown });
 }
 
 /**
