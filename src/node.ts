@@ -26,8 +26,9 @@ export {
 export { buildExperiment } from './train/experiment.js';
 export { readRunConfigInput } from './train/config-file.js';
 export { RunFolder, checkRunName, listRuns } from './train/run-folder.js';
+export { derivedRunFiles, averageWeightFiles, type RunFileOut, type DerivedRunOptions } from './train/derived-run.js';
 export {
-  startSession, resumeSession, trainSession, loadRun, loadTrainedModel, type Session, type RunSummary,
+  startSession, resumeSession, trainSession, loadRun, loadTrainedModel, defaultWeights, type Session, type RunSummary,
 } from './train/session.js';
 export {
   createServer, SERVE_LIMITS, SERVE_LIMIT_KEYS, resolveLimits, checkLimits, BatchQueue, QueueFullError, RequestError,

@@ -12,8 +12,9 @@ export class UsageError extends GlimpseError {
 }
 
 /**
- * Runs a command action: any error becomes one line on stderr (`glimpse <command>: message`)
- * and a non-zero exit code (2 for usage errors); the stack trace is printed only with --verbose.
+ * Runs a command action: any error becomes one line on stderr (`glimpse <command>: message`),
+ * followed by its `details` lines when it lists several problems, and a non-zero exit code
+ * (2 for usage errors); the stack trace is printed only with --verbose.
  */
 export async function runAction(command: string, verbose: boolean, action: () => Promise<void> | void): Promise<void> {
   try {
@@ -23,6 +24,7 @@ export async function runAction(command: string, verbose: boolean, action: () =>
     const known = err instanceof GlimpseError;
     const message = known ? err.message : `${err.name}: ${err.message}`;
     process.stderr.write(`glimpse ${command}: ${message.split('\n')[0]}\n`);
+    if (known) for (const line of (err as GlimpseError).details) process.stderr.write(`  ${line}\n`);
     if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
     else if (!known) process.stderr.write('(an unexpected error: run again with --verbose for the stack trace)\n');
     process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.error;

@@ -11,6 +11,7 @@ import { registerSubwords } from './commands/subwords.js';
 import { registerLesson } from './commands/lesson.js';
 import { registerExport } from './commands/export.js';
 import { registerServe } from './commands/serve.js';
+import { registerAverage } from './commands/average.js';
 import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -41,5 +42,6 @@ export function buildProgram(): Command {
   registerLesson(program);
   registerExport(program);
   registerServe(program);
+  registerAverage(program);
   return program;
 }

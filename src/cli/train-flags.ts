@@ -137,6 +137,10 @@ export const CONFIG_FLAGS = {
   earlyStopping: { flags: '--early-stopping <n>', help: 'stop after n evaluations without improvement, 0 = off', parse: int(0, 1_000_000), target: trainKey('earlyStopping') },
   evalEvery: { flags: '--eval-every <n>', help: 'evaluate every n steps, 0 = every epoch', parse: int(0, train.MAX_STEPS), target: trainKey('evalEvery') },
   saveEvery: { flags: '--save-every <n>', help: 'save a resumable checkpoint every n steps (0: at evaluations and the end)', parse: int(0, train.MAX_STEPS), target: trainKey('saveEvery') },
+  keepCheckpoints: {
+    flags: '--keep-checkpoints <n>', help: `keep the weights of the last n saved checkpoints as step-<step>.safetensors, for glimpse average --last (0: none; at most ${train.MAX_KEPT_CHECKPOINTS})`,
+    parse: int(0, train.MAX_KEPT_CHECKPOINTS), target: trainKey('keepCheckpoints'),
+  },
   target: { flags: '--target <x>', help: 'stop when the validation metric reaches x', parse: float(), target: trainKey('target') },
   seed: { flags: '--seed <n>', help: 'random seed', parse: int(0, 2 ** 32 - 1), target: trainKey('seed') },
   labelSmoothing: { flags: '--label-smoothing <e>', help: 'label smoothing ε', parse: float(0, 1), target: objective('labelSmoothing') },

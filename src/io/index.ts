@@ -6,5 +6,7 @@
  */
 export {
   encodeSafetensors, decodeSafetensors, parseSafetensorsHeader, SAFETENSORS_DTYPES, MAX_HEADER_BYTES,
+  WEIGHT_DTYPES, WEIGHT_DTYPE_NAMES, type WeightDtype, type WeightDtypeRule, type EncodeOptions,
   type SafetensorsDtype, type SafetensorsEntry, type SafetensorsHeader, type SafetensorsContent,
 } from './safetensors.js';
+export { halfToFloat, bfloat16ToFloat, floatToHalf, floatToBfloat16 } from './half.js';

@@ -4,7 +4,7 @@ import type { Module } from '../nn/module.js';
 import { GlimpseError } from '../util/errors.js';
 import { type CheckedFile, readRange, readTextChecked, withCheckedFile, writeFileAtomic } from '../util/fs-node.js';
 import {
-  type SafetensorsContent, type SafetensorsHeader, decodeTensor, emptyContent, encodeSafetensors, headerLength, parseHeaderBytes,
+  type EncodeOptions, type SafetensorsContent, type SafetensorsHeader, decodeTensor, emptyContent, encodeSafetensors, headerLength, parseHeaderBytes,
 } from './safetensors.js';
 import { jsonError } from '../util/text.js';
 
@@ -13,11 +13,12 @@ import { jsonError } from '../util/text.js';
 export { writeFileAtomic };
 
 /**
- * Saves tensors (e.g. `model.stateDict()`) as a safetensors file, atomically.
- * @example saveSafetensors('model.safetensors', model.stateDict(), { format: 'pt' });
+ * Saves tensors (e.g. `model.stateDict()`) as a safetensors file, atomically; `options.dtype`
+ * stores float32 tensors as F16 or BF16 (see encodeSafetensors).
+ * @example saveSafetensors('model.safetensors', model.stateDict(), { format: 'pt' }, { dtype: 'f16' });
  */
-export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>, options?: EncodeOptions): void {
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata, options));
 }
 
 /** Options of {@link loadSafetensors}. */

@@ -3,6 +3,7 @@ import type { DType } from '../core/dtype.js';
 import { Tensor } from '../core/tensor.js';
 import { GlimpseError } from '../util/errors.js';
 import { bfloat16ToFloat, halfToFloat } from './half.js';
+import { WEIGHT_DTYPES, type WeightDtype, encodeFloats } from './weight-dtypes.js';
 import {
   ELEMENT_SIZE, SAFETENSORS_DTYPES, type SafetensorsDtype, type SafetensorsEntry, fail, parseSafetensorsHeader, quote,
 } from './safetensors-header.js';
@@ -10,6 +11,7 @@ import {
 // The safetensors format, bytes in and bytes out, no file system (the header's layout and its
 // checks are in safetensors-header.ts; the Node reader in node.ts reads tensors by offset).
 
+export { WEIGHT_DTYPES, WEIGHT_DTYPE_NAMES, type WeightDtype, type WeightDtypeRule } from './weight-dtypes.js';
 export {
   SAFETENSORS_DTYPES, MAX_HEADER_BYTES, parseSafetensorsHeader, headerLength, parseHeaderBytes,
   type SafetensorsDtype, type SafetensorsEntry, type SafetensorsHeader,
@@ -141,15 +143,26 @@ function bytesOf(t: Tensor): Uint8Array {
   return out;
 }
 
+/** Options of {@link encodeSafetensors}. */
+export interface EncodeOptions {
+  /**
+   * The format float32 tensors are stored in: `f32` (default, exact), `f16` or `bf16` (half
+   * the bytes, rounded to nearest even; see WEIGHT_DTYPES). Other dtypes are stored as they are.
+   */
+  dtype?: WeightDtype;
+}
+
 /**
- * Writes tensors (float32 → F32, float64 → F64, int32 → I32, bool → BOOL) and optional string
- * metadata as safetensors bytes, laid out as the reference writer does: tensors sorted by
- * decreasing alignment then name, the header padded with spaces to a multiple of 8 bytes.
+ * Writes tensors (float32 → F32, or F16 / BF16 with `options.dtype`; float64 → F64, int32 →
+ * I32, bool → BOOL) and optional string metadata as safetensors bytes, laid out as the
+ * reference writer does: tensors sorted by decreasing alignment then name, the header padded
+ * with spaces to a multiple of 8 bytes.
  *
  * @example
  * const bytes = encodeSafetensors(model.stateDict(), { format: 'pt' });
+ * const half = encodeSafetensors(model.stateDict(), { format: 'pt' }, { dtype: 'f16' }); // half the bytes
  */
-export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>, options: EncodeOptions = {}): Uint8Array {
   const items = Object.entries(tensors);
   for (const [name, t] of items) {
     if (name === '' || name === '__metadata__') throw new GlimpseError(`encodeSafetensors: "${name}" cannot be a tensor name`);
@@ -158,17 +171,21 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   for (const [k, v] of Object.entries(metadata ?? {})) {
     if (typeof v !== 'string') throw new GlimpseError(`encodeSafetensors: metadata "${k}" must be a string, got ${typeof v}`);
   }
-  const rank = (t: Tensor): number => SAFETENSORS_DTYPES.indexOf(WRITTEN_AS[t.dtype]);
+  const floats = options.dtype ?? 'f32';
+  if (!Object.hasOwn(WEIGHT_DTYPES, floats)) throw new GlimpseError(`encodeSafetensors: unknown dtype "${String(floats)}": expected one of ${Object.keys(WEIGHT_DTYPES).join(', ')}`);
+  const written = (t: Tensor): SafetensorsDtype => (t.dtype === 'float32' ? WEIGHT_DTYPES[floats].safetensors : WRITTEN_AS[t.dtype]);
+  const rank = (t: Tensor): number => SAFETENSORS_DTYPES.indexOf(written(t));
   items.sort(([na, a], [nb, b]) => rank(b) - rank(a) || compareBytes(na, nb));
+  const data = items.map(([, t]) => (t.dtype === 'float32' && floats !== 'f32' ? encodeFloats(t.data as Float32Array, floats) : bytesOf(t)));
   const parts: string[] = [];
   if (metadata) {
     const meta = Object.entries(metadata).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
     parts.push(`"__metadata__":{${meta.join(',')}}`);
   }
   let offset = 0;
-  for (const [name, t] of items) {
-    const size = t.data.byteLength;
-    parts.push(`${JSON.stringify(name)}:{"dtype":"${WRITTEN_AS[t.dtype]}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + size}]}`);
+  for (const [i, [name, t]] of items.entries()) {
+    const size = data[i]!.byteLength;
+    parts.push(`${JSON.stringify(name)}:{"dtype":"${written(t)}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + size}]}`);
     offset += size;
   }
   const json = new TextEncoder().encode(`{${parts.join(',')}}`);
@@ -180,9 +197,9 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + n);
   let at = 8 + n;
-  for (const [, t] of items) {
-    out.set(bytesOf(t), at);
-    at += t.data.byteLength;
+  for (const bytes of data) {
+    out.set(bytes, at);
+    at += bytes.byteLength;
   }
   return out;
 }

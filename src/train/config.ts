@@ -27,6 +27,11 @@ export interface TrainConfig extends OptimizerHyper, ScheduleOptions {
   target: number | null;
   /** Save a resumable checkpoint every N steps (0: only at evaluations and at the end). */
   saveEvery: number;
+  /**
+   * Also keep the weights of the last N saved checkpoints as `step-<step>.safetensors` (0:
+   * none), for `glimpse average --last N`; at most {@link MAX_KEPT_CHECKPOINTS}.
+   */
+  keepCheckpoints: number;
   /** Write a step record to the metrics log every N steps. */
   logEvery: number;
   /** Seed of every random choice: initialisation, batch order, dropout. */
@@ -35,6 +40,8 @@ export interface TrainConfig extends OptimizerHyper, ScheduleOptions {
 
 /** Most epochs or steps a run may ask for (a bound on what a typo can start). */
 export const MAX_STEPS = 100_000_000;
+/** Most step checkpoints a run keeps (each is a copy of the weights on disk). */
+export const MAX_KEPT_CHECKPOINTS = 100;
 
 export const TRAIN_SPEC: ConfigSpec<TrainConfig> = {
   epochs: { type: 'int', min: 1, max: 1_000_000, default: 10 },
@@ -60,6 +67,7 @@ export const TRAIN_SPEC: ConfigSpec<TrainConfig> = {
   earlyStopping: { type: 'int', min: 0, max: 1_000_000, default: 0 },
   target: { type: 'numberOrNull', default: null },
   saveEvery: { type: 'int', min: 0, max: MAX_STEPS, default: 200 },
+  keepCheckpoints: { type: 'int', min: 0, max: MAX_KEPT_CHECKPOINTS, default: 0 },
   logEvery: { type: 'int', min: 1, max: MAX_STEPS, default: 50 },
   seed: { type: 'int', min: 0, max: 2 ** 32 - 1, default: 1 },
 };

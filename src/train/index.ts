@@ -11,7 +11,7 @@
  *
  * @packageDocumentation
  */
-export { resolveTrainConfig, TRAIN_SPEC, MAX_STEPS, type TrainConfig } from './config.js';
+export { resolveTrainConfig, TRAIN_SPEC, MAX_STEPS, MAX_KEPT_CHECKPOINTS, type TrainConfig } from './config.js';
 export {
   resolveRunConfig, RUN_INPUT_KEYS, OBJECTIVE_KEYS,
   type RunConfig, type RunConfigInput, type ObjectiveConfig, type ModelConfig,
@@ -37,7 +37,7 @@ export {
   type RunVocabs, type TrainedModel, type Experiment, type Seq2SeqExperiment, type TranslationReferences,
 } from './model.js';
 export {
-  trainedModelFromFiles, parseRunConfig, formatRunConfig, RUN_FILES, RUN_FORMAT, RUN_VERSION, VOCAB_SIDES,
+  trainedModelFromFiles, parseRunConfig, formatRunConfig, keptStep, RUN_FILES, RUN_FORMAT, RUN_VERSION, VOCAB_SIDES,
   type RunFileContents, type RunConfigFile,
 } from './run-file.js';
 export { checkEnsemble, seq2seqDecoder, decodeRows, type SearchSettings } from './search.js';
@@ -49,3 +49,6 @@ export { translateBatch, type GreedyBatchOptions } from './translate-batch.js';
 export { curvesFromLog } from './curves.js';
 export { translationAttentionGrid, generationAttentionGrid, type AttentionSelection } from './attention-grid.js';
 export { decodeSplit, scoreTranslations, freeRunningLoss, type DecodeSplitOptions, type TranslationScores } from './evaluate.js';
+export {
+  averageStateDicts, averageMismatches, refuseMismatches, signatures, StateDictMean, MAX_AVERAGED, type TensorSignature, type SignedSource,
+} from './average.js';

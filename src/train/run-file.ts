@@ -28,7 +28,15 @@ export const RUN_FILES = {
   metrics: 'metrics.jsonl',
   summary: 'summary.json',
   vocab: (side: keyof RunVocabs) => `vocab.${side}.json`,
+  /** The weights kept at a step (train.keepCheckpoints). */
+  step: (step: number) => `step-${step}.safetensors`,
 } as const;
+
+/** The step of a kept checkpoint's file name (`step-120.safetensors` → 120), or null. */
+export function keptStep(name: string): number | null {
+  const m = /^step-(0|[1-9]\d{0,14})\.safetensors$/.exec(name);
+  return m ? Number(m[1]) : null;
+}
 
 /** The sides a run may have a vocabulary for. */
 export const VOCAB_SIDES = ['lm', 'src', 'tgt'] as const satisfies readonly (keyof RunVocabs)[];

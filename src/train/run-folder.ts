@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Tensor } from '../core/tensor.js';
 import type { Vocab } from '../data/index.js';
@@ -10,7 +10,7 @@ import { readTextChecked, withCheckedFile, writeFileAtomic } from '../util/fs-no
 import { type CheckpointMeta, parseCheckpointMeta } from './checkpoint-meta.js';
 import { parseMetricsLog } from './metrics-log.js';
 import type { RunVocabs, TrainedModel } from './model.js';
-import { RUN_FILES, VOCAB_SIDES, buildRunModel, checkRunVocabs, formatRunConfig, parseRunConfig, parseVocab } from './run-file.js';
+import { RUN_FILES, VOCAB_SIDES, buildRunModel, keptStep, checkRunVocabs, formatRunConfig, parseRunConfig, parseVocab } from './run-file.js';
 import type { RunConfig } from './run-config.js';
 import { inFile } from './run-config-check.js';
 import type { CheckpointSink, EvalRecord, TrainingSnapshot } from './trainer.js';
@@ -27,8 +27,12 @@ export { RUN_FILES, RUN_FORMAT, RUN_VERSION } from './run-file.js';
  * - `best.safetensors`, `last.safetensors`: the weights, with PyTorch state-dict names.
  * - `checkpoint.safetensors`: everything to resume exactly (weights, optimizer moments, carried
  *   state; the trainer's state, RNG states and schedule as JSON metadata).
+ * - `step-<step>.safetensors`: with `train.keepCheckpoints` N > 0, the weights of the last N
+ *   saved checkpoints (older ones are removed), for `glimpse average --last N`.
  */
 export class RunFolder implements CheckpointSink {
+  private keep: number | undefined;
+
   private constructor(readonly dir: string) {}
 
   /**
@@ -125,7 +129,22 @@ export class RunFolder implements CheckpointSink {
   }
 
   private writeLast(s: TrainingSnapshot): void {
-    writeFileAtomic(this.path(RUN_FILES.last), encodeSafetensors(s.model, { step: String(s.state.step), epoch: String(s.state.epoch) }));
+    const bytes = encodeSafetensors(s.model, { step: String(s.state.step), epoch: String(s.state.epoch) });
+    writeFileAtomic(this.path(RUN_FILES.last), bytes);
+    this.keep ??= this.config().train.keepCheckpoints;
+    if (this.keep > 0) {
+      writeFileAtomic(this.path(RUN_FILES.step(s.state.step)), bytes);
+      // Written first, removed after: a kill in between leaves one file too many, never too few.
+      for (const old of this.keptCheckpoints().slice(0, -this.keep)) rmSync(old.file, { force: true });
+    }
+  }
+
+  /** The kept step checkpoints (`step-<step>.safetensors`), oldest first. */
+  keptCheckpoints(): { step: number; file: string }[] {
+    return readdirSync(this.dir)
+      .map((name) => ({ step: keptStep(name), file: this.path(name) }))
+      .filter((k): k is { step: number; file: string } => k.step !== null)
+      .sort((a, b) => a.step - b.step);
   }
 
   /** The step last.safetensors records in its metadata (null when it is missing or has none). */

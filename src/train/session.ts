@@ -162,7 +162,7 @@ function finish(run: RunFolder, summary: RunSummary): void {
  * Which weights a command reads by default: the best checkpoint, or the last one when the run
  * has no best yet (stopped before its first evaluation).
  */
-function defaultWeights(run: RunFolder): 'best' | 'last' {
+export function defaultWeights(run: RunFolder): 'best' | 'last' {
   return run.has(RUN_FILES.best) || !run.has(RUN_FILES.last) ? 'best' : 'last';
 }
 

@@ -4,6 +4,17 @@
  */
 export class GlimpseError extends Error {
   override name = 'GlimpseError';
+  /**
+   * Lines that follow the message's first line, one item each (every mismatch of a list): the
+   * command line prints them under its one-line error. They are also in `message`, indented.
+   */
+  readonly details: readonly string[];
+
+  constructor(message: string, options: { details?: readonly string[] } = {}) {
+    const details = options.details ?? [];
+    super(details.length ? `${message}\n${details.map((d) => `  ${d}`).join('\n')}` : message);
+    this.details = details;
+  }
 }
 
 /** Throws a {@link GlimpseError} with `message` unless `condition` holds. */

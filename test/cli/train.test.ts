@@ -85,7 +85,7 @@ describe('glimpse train and eval', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...tiny, train: { epoch: 3 } }));
     const r1 = glimpse(['train', '--config', bad, '--runs', runs]);
-    expect(line(r1.stderr)).toEqual([`glimpse train: ${bad}: train: unknown config key "epoch" (known keys: epochs, maxSteps, stepsPerEpoch, optimizer, lr, weightDecay, momentum, dampening, nesterov, betas, eps, clip, schedule, plateauFactor, plateauPatience, gamma, stepSize, warmupSteps, minLrFactor, evalEvery, earlyStopping, target, saveEvery, logEvery, seed)`]);
+    expect(line(r1.stderr)).toEqual([`glimpse train: ${bad}: train: unknown config key "epoch" (known keys: epochs, maxSteps, stepsPerEpoch, optimizer, lr, weightDecay, momentum, dampening, nesterov, betas, eps, clip, schedule, plateauFactor, plateauPatience, gamma, stepSize, warmupSteps, minLrFactor, evalEvery, earlyStopping, target, saveEvery, keepCheckpoints, logEvery, seed)`]);
     writeFileSync(bad, '{"task": "reverse",');
     expect(glimpse(['train', '--config', bad]).stderr).toMatch(/^glimpse train: .*bad\.json is not valid JSON/);
     const empty = join(dir, 'empty.txt');

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { train, zeros } from '../../src/index.js';
+import { io, train, zeros } from '../../src/index.js';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
 import { RunFolder } from '../../src/train/run-folder.js';
 import { loadTrainedModel } from '../../src/train/session.js';
@@ -49,6 +49,16 @@ describe('trainedModelFromFiles', () => {
     expect(a.tokens).toEqual(c.tokens);
     expect(a.attention).toEqual(b.attention);
     expect(a.attention!.length).toBe(a.tokens.length + (a.tokens.length < 8 ? 1 : 0));
+  });
+
+  it.each(['f16', 'bf16'] as const)('reads %s weights (what glimpse export --dtype writes for the web page), each rounded once', (dtype) => {
+    const { exp, run } = savedRun();
+    const weights = encodeSafetensors(exp.model.stateDict(), { format: 'pt' }, { dtype });
+    expect(weights.length).toBeLessThan(0.6 * readFileSync(join(run.dir, 'best.safetensors')).length);
+    const loaded = train.trainedModelFromFiles({ ...files(run.dir), weights });
+    const round = dtype === 'f16' ? (x: number) => io.halfToFloat(io.floatToHalf(x)) : (x: number) => io.bfloat16ToFloat(io.floatToBfloat16(x));
+    const got = loaded.model.stateDict();
+    for (const [name, t] of Object.entries(exp.model.stateDict())) expect(Array.from(got[name]!.data), name).toEqual(Array.from(t.data, round));
   });
 
   it('reports characters outside the task\'s alphabet instead of dropping them (a space in a reversal)', () => {
