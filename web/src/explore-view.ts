@@ -5,6 +5,7 @@
 import type { BackendReport } from './backend.js';
 import { $ } from './dom.js';
 import { HeadGrid } from './head-grid.js';
+import { HeadView, pictureSection } from './head-view.js';
 import { Heatmap } from './heatmap.js';
 import type { ExploreReply, ExploreRequest, GenerateResult, RunInfo, TranslateResult } from './protocol.js';
 import { type PickedFile, type RunCandidate, findRuns, fromDrop, fromFileList, readRun, runName } from './run-files.js';
@@ -56,6 +57,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
   const heatmap = new Heatmap($('#explore-heatmap'));
   heatmap.message('Load a run to see what its model attends to.');
   const grid = new HeadGrid($('#explore-grid'));
+  const heads = new HeadView($('#explore-heads'));
   const say = (message: string, error = false) => {
     status.textContent = message;
     status.classList.toggle('error', error);
@@ -92,6 +94,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     form.hidden = true;
     $('#run-info').hidden = true;
     grid.show(null, '');
+    heads.show(null, '');
     stepper.reset(false);
     say(`Loading ${runName(run)}…`);
     try {
@@ -176,6 +179,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
       const h = r.hypotheses[k]!;
       const subtitle = `${info?.name ?? ''} · ${beam > 1 ? `beam ${beam}, hypothesis ${k + 1} (score ${h.score.toFixed(3)})` : 'greedy'}`;
       grid.show(h.grid, subtitle);
+      heads.show(h.grid ?? (h.picture ? [pictureSection(h.picture, 'attention', 'output', 'input')] : null), subtitle);
       if (h.picture) await heatmap.show(h.picture, { title, subtitle, rowTitle: 'output', colTitle: 'input' });
     };
     if (r.hypotheses.length > 1) {
@@ -210,6 +214,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     if (r.unknown.length) parts.push(text('p', `Unknown to the model (read as <unk>): ${[...new Set(r.unknown)].join(' ')}`, 'warning'));
     output.replaceChildren(...parts);
     grid.show(r.grid, info?.name ?? '');
+    heads.show(r.grid ?? (r.picture ? [pictureSection(r.picture, 'attention', 'generated', 'context')] : null), info?.name ?? '');
     if (r.picture) {
       await heatmap.show(r.picture, { title: 'Attention while generating', subtitle: info?.name, rowTitle: 'generated', colTitle: 'context' });
     }
