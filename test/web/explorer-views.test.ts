@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as glimpseNode from '../../src/index.js';
@@ -148,6 +148,97 @@ describe.skipIf(skipReason !== null)(`the explorer's views in Chromium${skipReas
     const shown = await lines(page).evaluateAll((ls) => ls.map((l) => [l.getAttribute('data-row'), l.getAttribute('data-col'), l.getAttribute('stroke-opacity')].map(Number)));
     expect(shown.length).toBe(rows.length * 'abcdef'.length);
     for (const [i, j, opacity] of shown) expect(Math.abs(opacity! - h.attention![i! - 1]![j! - 1]!)).toBeLessThanOrEqual(1e-4);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('steps through a language model\'s sampling: the adjusted top-k, the seeded draw taken by Step equals glimpse generate, top-k 1 is greedy', async () => {
+    const runs = join(session.dir, 'lm-runs');
+    const text = join(session.dir, 'text.txt');
+    writeFileSync(text, readFileSync(resolve('../shared/data/tinyshakespeare/input.txt'), 'utf8').split('\n').slice(0, 1500).join('\n'));
+    const trained = glimpse(['train', '--task', 'lm', '--model', 'lstm-attn', '--data', text, '--runs', runs, '--name', 'lm', '--no-progress',
+      '--embedding', '16', '--hidden', '16', '--batch-size', '8', '--max-steps', '10', '--eval-every', '10']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const run = join(runs, 'lm');
+    const generate = (...flags: string[]) => {
+      const g = glimpse(['generate', '--run', run, '--prompt', 'the king', '--max-tokens', '12', '--backend', 'wasm', ...flags]);
+      expect(g.code, g.stderr).toBe(0);
+      return g.stdout.replace(/\n$/, '');
+    };
+    const sampled = generate('--temperature', '0.9', '--top-p', '0.9', '--seed', '7');
+    const greedy = generate('--temperature', '0');
+    const page = await session.open('#explore');
+    await openRun(page, run);
+    await page.waitForSelector('#explore-heatmap svg', { timeout: 10_000 });
+    expect(await page.textContent('#step-start')).toBe('Step through the prompt');
+    const settings = async (o: { temperature: string; topK: string; topP: string; seed: string }) => {
+      await page.fill('#explore-input', 'the king');
+      await page.fill('#lm-tokens', '12');
+      await page.fill('#lm-temperature', o.temperature);
+      await page.fill('#lm-topk', o.topK);
+      await page.fill('#lm-topp', o.topP);
+      await page.fill('#lm-seed', o.seed);
+    };
+    const ready = (n: number) => page.waitForFunction((k) => document.querySelectorAll('#step-tokens .step-token').length === k
+      && document.querySelector('#step-panel')?.getAttribute('data-state') === 'ready' && document.querySelector('#step-candidates .candidate') !== null, n, { timeout: 10_000 });
+    const probs = () => page.locator('#step-candidates li:not(.beyond) .prob').allTextContents().then((ps) => ps.map(Number));
+    const start = async () => {
+      await page.click('#step-start');
+      await ready(0);
+    };
+    // The output from the prompt is what glimpse generate writes with the same seed and settings.
+    await settings({ temperature: '0.9', topK: '0', topP: '0.9', seed: '7' });
+    await start();
+    expect(await page.textContent('#step-continuation')).toBe(sampled);
+    let p = await probs();
+    expect(p.length).toBeGreaterThan(0);
+    expect(p.length).toBeLessThanOrEqual(5);
+    expect([...p].sort((a, b) => b - a)).toEqual(p);
+    expect(p.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 0.003);
+    expect(await page.locator('#step-candidates .candidate.sampled').count()).toBe(1);
+    // Step takes the sampled token each time: five steps write the first five characters glimpse generate wrote.
+    for (let i = 1; i <= 5; i++) {
+      const pick = await page.locator('#step-candidates .candidate.sampled .token').textContent();
+      await page.click('#step-next');
+      await ready(i);
+      expect((await page.locator('#step-tokens .step-token').allTextContents())[i - 1]).toBe(pick);
+    }
+    const g = glimpseNode.train.generateText(loadTrainedModel(run), 'the king', { maxTokens: 12, temperature: 0.9, topP: 0.9, rng: new glimpseNode.Rng(7) });
+    expect(g.text).toBe(sampled);
+    const visible = (t: string) => (t === ' ' ? '␣' : t.replace(/\n/g, '↵'));
+    expect(await page.locator('#step-tokens .step-token').allTextContents()).toEqual(g.tokens.slice(0, 5).map(visible));
+    expect(await page.textContent('#step-continuation')).toBe(sampled);
+    // Forcing another candidate appends it; Back restores the sampled text.
+    const other = page.locator('#step-candidates .candidate:not(.sampled)').first();
+    const forced = await other.locator('.token').textContent();
+    await other.click();
+    await ready(6);
+    expect((await page.locator('#step-tokens .step-token').allTextContents())[5]).toBe(forced);
+    await page.click('#step-back');
+    await ready(5);
+    expect(await page.textContent('#step-continuation')).toBe(sampled);
+    // Top-k 3: at most three tokens can be drawn, and they hold all the probability.
+    await settings({ temperature: '1', topK: '3', topP: '1', seed: '7' });
+    await start();
+    p = await probs();
+    expect(p.length).toBe(3);
+    expect(Math.abs(p.reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(0.003);
+    // Top-p 0.5 at temperature 1: the smallest set of most likely tokens whose model probability reaches 0.5.
+    await settings({ temperature: '1', topK: '0', topP: '0.5', seed: '7' });
+    await start();
+    const model = (await page.locator('#step-candidates li:not(.beyond) .candidate').evaluateAll((bs) => bs.map((b) => Number(/p = ([\d.]+)/.exec(b.getAttribute('title') ?? '')![1]))));
+    if (model.length < 5) { // the whole nucleus is listed: it holds all the adjusted probability and is minimal
+      expect(Math.abs((await probs()).reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(0.003);
+      expect(model.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(0.5 - 0.003);
+      expect(model.slice(0, -1).reduce((a, b) => a + b, 0)).toBeLessThan(0.5 + 0.003);
+    } else { // a larger nucleus: the five listed hold less than 0.5 of the model's probability
+      expect(model.reduce((a, b) => a + b, 0)).toBeLessThan(0.5 + 0.003);
+    }
+    // Top-k 1 leaves one token: sampling is greedy decoding (glimpse generate --temperature 0).
+    await settings({ temperature: '0.9', topK: '1', topP: '1', seed: '3' });
+    await start();
+    expect(await probs()).toEqual([1]);
+    expect(await page.textContent('#step-continuation')).toBe(greedy);
     expect(errorsOf(page)).toEqual([]);
     await page.close();
   }, 90_000);

@@ -7,7 +7,7 @@ import { $ } from './dom.js';
 import { HeadGrid } from './head-grid.js';
 import { HeadView, pictureSection } from './head-view.js';
 import { Heatmap } from './heatmap.js';
-import type { ExploreReply, ExploreRequest, GenerateResult, RunInfo, TranslateResult } from './protocol.js';
+import type { ExploreReply, ExploreRequest, GenerateResult, RunInfo, SamplingSettings, TranslateResult } from './protocol.js';
 import { type PickedFile, type RunCandidate, findRuns, fromDrop, fromFileList, readRun, runName } from './run-files.js';
 import { StepView } from './step-view.js';
 
@@ -66,7 +66,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     panel: $('#step-panel'), start: $<HTMLButtonElement>('#step-start'), next: $<HTMLButtonElement>('#step-next'),
     back: $<HTMLButtonElement>('#step-back'), tokens: $('#step-tokens'), candidates: $('#step-candidates'),
     continuation: $('#step-continuation'), heatmap: $('#step-heatmap'), status: say,
-  }, (request) => client.ask(request), () => input.value);
+  }, (request) => client.ask(request), () => input.value, () => (info?.kind === 'lm' ? samplingSettings() : null));
   let runs: RunCandidate[] = [];
   let info: RunInfo | null = null;
   let busy = false;
@@ -135,7 +135,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     $('#explore-input-label').textContent = i.inputLabel;
     $('#explore-run').textContent = i.action;
     form.hidden = false;
-    stepper.reset(!lm);
+    stepper.reset(true, lm ? 'lm' : 'seq2seq');
     heatmap.message(i.attention ? 'Run the model to see its attention.' : 'This model has no attention to show (train one with attention, e.g. --model lstm-attn).');
   };
 
@@ -150,13 +150,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
         const r = await client.ask({ type: 'translate', text: textIn, beam, nBest: beam });
         if (r.type === 'translated') await showTranslation(r.result, textIn, beam);
       } else {
-        const r = await client.ask({
-          type: 'generate', prompt: textIn,
-          maxTokens: clampInt($<HTMLInputElement>('#lm-tokens').value, 1, 400, 40),
-          temperature: clampNumber($<HTMLInputElement>('#lm-temperature').value, 0.05, 5, 0.8),
-          topK: clampInt($<HTMLInputElement>('#lm-topk').value, 0, 100000, 0),
-          seed: clampInt($<HTMLInputElement>('#lm-seed').value, 0, 2 ** 31 - 1, 1),
-        });
+        const r = await client.ask({ type: 'generate', prompt: textIn, ...samplingSettings() });
         if (r.type === 'generated') await showGeneration(r.result);
       }
       say('');
@@ -244,6 +238,17 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     if (e.dataTransfer) void fromDrop(e.dataTransfer).then(pick);
   });
   setBusy(false);
+}
+
+/** The language model's sampling settings from the form, each clamped to its field's range. */
+function samplingSettings(): SamplingSettings {
+  return {
+    maxTokens: clampInt($<HTMLInputElement>('#lm-tokens').value, 1, 400, 40),
+    temperature: clampNumber($<HTMLInputElement>('#lm-temperature').value, 0.05, 5, 0.8),
+    topK: clampInt($<HTMLInputElement>('#lm-topk').value, 0, 100000, 0),
+    topP: clampNumber($<HTMLInputElement>('#lm-topp').value, 0.01, 1, 1),
+    seed: clampInt($<HTMLInputElement>('#lm-seed').value, 0, 2 ** 32 - 1, 1),
+  };
 }
 
 /** "exact 99.2 %, token accuracy 99.8 %" or "BLEU 35.1, perplexity 12.4" from summary.json. */
