@@ -17,6 +17,35 @@ let session: PageSession;
 const lines = (page: Page, extra = '') => page.locator(`#explore-heads g.lines line${extra}`);
 const shownLines = (page: Page) => page.locator('#explore-heads g.lines line:not([visibility=hidden])');
 
+/** The runs folder, with the runs the tests made so far (each made once, by the real `glimpse train`). */
+const made = new Set<string>();
+function transformerRun(): string {
+  const runs = join(session.dir, 'runs');
+  if (made.has('tr')) return runs;
+  const trained = glimpse(['train', '--task', 'reverse', '--arch', 'transformer', '--runs', runs, '--name', 'tr', '--no-progress',
+    '--d-model', '18', '--heads', '3', '--layers', '2', '--feedforward', '32', '--positions', '24', '--batch-size', '16',
+    '--min-len', '2', '--max-len', '6', '--max-steps', '20', '--eval-every', '20']);
+  expect(trained.code, trained.stderr).toBe(0);
+  made.add('tr');
+  return runs;
+}
+
+function rnnRun(): string {
+  const runs = join(session.dir, 'runs');
+  if (made.has('rnn')) return runs;
+  const config = join(session.dir, 'rnn.json');
+  writeFileSync(config, JSON.stringify({
+    task: 'reverse',
+    data: { trainSize: 500, validSize: 50, testSize: 50, minLen: 3, maxLen: 8, batchSize: 32 },
+    model: { embeddingSize: 16, encoderHidden: 16, decoderHidden: 32, attentionSize: 32 },
+    train: { maxSteps: 40, evalEvery: 40, lr: 0.01, seed: 3 },
+  }));
+  const trained = glimpse(['train', '--config', config, '--runs', runs, '--name', 'rnn', '--no-progress']);
+  expect(trained.code, trained.stderr).toBe(0);
+  made.add('rnn');
+  return runs;
+}
+
 async function openRun(page: Page, run: string): Promise<void> {
   await page.setInputFiles('#pick-folder', run);
   await page.waitForSelector('body[data-explore=ready]', { timeout: 20_000 });
@@ -39,11 +68,7 @@ describe.skipIf(skipReason !== null)(`the explorer's views in Chromium${skipReas
   });
 
   it('head view of a Transformer run: one line per head, query and key with opacity = weight, heads toggled, a token\'s own lines, SVG and PNG export', async () => {
-    const runs = join(session.dir, 'runs');
-    const trained = glimpse(['train', '--task', 'reverse', '--arch', 'transformer', '--runs', runs, '--name', 'tr', '--no-progress',
-      '--d-model', '18', '--heads', '3', '--layers', '2', '--feedforward', '32', '--positions', '24', '--batch-size', '16',
-      '--min-len', '2', '--max-len', '6', '--max-steps', '20', '--eval-every', '20']);
-    expect(trained.code, trained.stderr).toBe(0);
+    const runs = transformerRun();
     const t = loadTrainedModel(join(runs, 'tr'));
     const translation = glimpseNode.train.translateText(t, 'abcde', { beam: 1, nBest: 1, maxTokens: 20 });
     const sections = glimpseNode.train.translationAttentionGrid(t, translation)!;
@@ -123,16 +148,7 @@ describe.skipIf(skipReason !== null)(`the explorer's views in Chromium${skipReas
   }, 90_000);
 
   it('head view of an RNN run: its one attention, one colour, lines weighted as glimpse translate computes them', async () => {
-    const runs = join(session.dir, 'runs');
-    const config = join(session.dir, 'rnn.json');
-    writeFileSync(config, JSON.stringify({
-      task: 'reverse',
-      data: { trainSize: 500, validSize: 50, testSize: 50, minLen: 3, maxLen: 8, batchSize: 32 },
-      model: { embeddingSize: 16, encoderHidden: 16, decoderHidden: 32, attentionSize: 32 },
-      train: { maxSteps: 40, evalEvery: 40, lr: 0.01, seed: 3 },
-    }));
-    const trained = glimpse(['train', '--config', config, '--runs', runs, '--name', 'rnn', '--no-progress']);
-    expect(trained.code, trained.stderr).toBe(0);
+    const runs = rnnRun();
     const h = glimpseNode.train.translateText(loadTrainedModel(join(runs, 'rnn')), 'abcdef', { beam: 1, nBest: 1, maxTokens: 22 }).hypotheses[0]!;
     const page = await session.open('#explore');
     await openRun(page, join(runs, 'rnn'));
@@ -239,6 +255,33 @@ describe.skipIf(skipReason !== null)(`the explorer's views in Chromium${skipReas
     await start();
     expect(await probs()).toEqual([1]);
     expect(await page.textContent('#step-continuation')).toBe(greedy);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('two runs side by side: both outputs, scores and attention for the same input, the tokens that differ marked', async () => {
+    const runs = rnnRun();
+    transformerRun();
+    const ours = (name: string) => glimpseNode.train.translateText(loadTrainedModel(join(runs, name)), 'abcdef', { beam: 1, nBest: 1, maxTokens: 22 }).hypotheses[0]!;
+    const [a, b] = [ours('rnn'), ours('tr')];
+    const page = await session.open('#explore');
+    await openRun(page, join(runs, 'rnn'));
+    await page.fill('#explore-input', 'abcdef');
+    await page.setInputFiles('#pick-compare', join(runs, 'tr'));
+    await expect.poll(() => page.textContent('#compare-status'), { timeout: 20_000 }).toMatch(/^Compared with tr \(/);
+    await page.waitForFunction(() => document.querySelectorAll('#explore-compare .compare-side svg').length === 2, null, { timeout: 20_000 });
+    expect(await page.locator('#explore-compare h4').allTextContents()).toEqual(['rnn', 'tr']);
+    for (const [k, h, other] of [[1, a, b], [2, b, a]] as const) {
+      const side = page.locator(`#explore-compare .compare-side:nth-child(${k})`);
+      expect(await side.locator('.compare-output .token').allTextContents()).toEqual(h.words);
+      const marked = await side.locator('.compare-output .token').evaluateAll((ts) => ts.map((t) => t.classList.contains('differs')));
+      expect(marked).toEqual(h.words.map((w, i) => w !== other.words[i]));
+      expect(await side.locator('.compare-score').textContent()).toBe(`score ${h.score.toFixed(3)}${h.finished ? '' : ' (unfinished)'}`);
+      const rows = await side.locator('table tbody th').allTextContents();
+      expect(rows).toEqual(h.finished ? [...h.words, '<eos>'] : h.words);
+    }
+    // The first run's own view is unchanged: its output is the best of the first run.
+    expect(await page.textContent('#explore-best')).toBe(a.text || '∅');
     expect(errorsOf(page)).toEqual([]);
     await page.close();
   }, 90_000);

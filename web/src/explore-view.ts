@@ -7,45 +7,11 @@ import { $ } from './dom.js';
 import { HeadGrid } from './head-grid.js';
 import { HeadView, pictureSection } from './head-view.js';
 import { Heatmap } from './heatmap.js';
-import type { ExploreReply, ExploreRequest, GenerateResult, RunInfo, SamplingSettings, TranslateResult } from './protocol.js';
+import { CompareView } from './compare-view.js';
+import { ExploreClient } from './explore-client.js';
+import type { GenerateResult, RunInfo, SamplingSettings, TranslateResult } from './protocol.js';
 import { type PickedFile, type RunCandidate, findRuns, fromDrop, fromFileList, readRun, runName } from './run-files.js';
 import { StepView } from './step-view.js';
-
-type Request = ExploreRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
-
-/** Requests to the explore worker, answered in order. */
-class ExploreClient {
-  private readonly worker = new Worker(new URL('./explore.worker.ts', import.meta.url), { type: 'module', name: 'glimpse-explore' });
-  private nextId = 1;
-  private readonly waiting = new Map<number, (r: ExploreReply) => void>();
-  /** Why the worker cannot answer, once it failed. */
-  private failed: string | null = null;
-
-  constructor(onReady: (b: BackendReport) => void) {
-    this.worker.addEventListener('message', (e: MessageEvent<ExploreReply>) => {
-      const r = e.data;
-      if (r.type === 'ready') onReady(r.backend);
-      this.waiting.get(r.id)?.(r);
-      this.waiting.delete(r.id);
-    });
-    // A worker that cannot start answers nothing: fail what waits, and what comes later.
-    this.worker.addEventListener('error', (e) => {
-      this.failed = `the model worker failed to start (${e.message || 'see the browser console'})`;
-      for (const [id, answer] of this.waiting) answer({ id, type: 'error', message: this.failed });
-      this.waiting.clear();
-    });
-  }
-
-  async ask(request: Request, transfer: Transferable[] = []): Promise<ExploreReply> {
-    if (this.failed) throw new Error(this.failed);
-    const id = this.nextId++;
-    const reply = new Promise<ExploreReply>((resolve) => this.waiting.set(id, resolve));
-    this.worker.postMessage({ ...request, id }, transfer);
-    const r = await reply;
-    if (r.type === 'error') throw new Error(r.message);
-    return r;
-  }
-}
 
 export function startExploreView(onBackend: (r: BackendReport) => void): void {
   const client = new ExploreClient(onBackend);
@@ -58,6 +24,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
   heatmap.message('Load a run to see what its model attends to.');
   const grid = new HeadGrid($('#explore-grid'));
   const heads = new HeadView($('#explore-heads'));
+  const compare = new CompareView($('#explore-compare'), $('#compare-status'));
   const say = (message: string, error = false) => {
     status.textContent = message;
     status.classList.toggle('error', error);
@@ -95,6 +62,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     $('#run-info').hidden = true;
     grid.show(null, '');
     heads.show(null, '');
+    compare.clear();
     stepper.reset(false);
     say(`Loading ${runName(run)}…`);
     try {
@@ -134,6 +102,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     $('#decode-lm').hidden = !lm;
     $('#explore-input-label').textContent = i.inputLabel;
     $('#explore-run').textContent = i.action;
+    $('#compare-choice').hidden = lm;
     form.hidden = false;
     stepper.reset(true, lm ? 'lm' : 'seq2seq');
     heatmap.message(i.attention ? 'Run the model to see its attention.' : 'This model has no attention to show (train one with attention, e.g. --model lstm-attn).');
@@ -148,7 +117,10 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
       if (info.kind === 'seq2seq') {
         const beam = (form.elements.namedItem('search') as RadioNodeList).value === 'beam' ? clampInt($<HTMLInputElement>('#beam-size').value, 2, 16, 5) : 1;
         const r = await client.ask({ type: 'translate', text: textIn, beam, nBest: beam });
-        if (r.type === 'translated') await showTranslation(r.result, textIn, beam);
+        if (r.type === 'translated') {
+          await showTranslation(r.result, textIn, beam);
+          await compare.show({ name: info.name, result: r.result }, textIn, beam);
+        }
       } else {
         const r = await client.ask({ type: 'generate', prompt: textIn, ...samplingSettings() });
         if (r.type === 'generated') await showGeneration(r.result);
@@ -226,6 +198,11 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
       picker.value = '';
     });
   }
+  const comparePicker = $<HTMLInputElement>('#pick-compare');
+  comparePicker.addEventListener('change', () => {
+    if (comparePicker.files && comparePicker.files.length) void compare.load(fromFileList(comparePicker.files)).then(() => runModel());
+    comparePicker.value = '';
+  });
   const zone = $('#drop-zone');
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();

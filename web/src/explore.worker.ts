@@ -57,7 +57,7 @@ function translate(t: train.TrainedModel, text: string, beam: number, nBest: num
       source: out.source.tokens,
       unknown: out.source.unknown,
       hypotheses: out.hypotheses.map((h) => ({
-        text: h.text, score: h.score, finished: h.finished,
+        text: h.text, words: [...h.words], score: h.score, finished: h.finished,
         picture: h.attention ? { weights: h.attention, rowLabels: h.finished ? [...h.words, '<eos>'] : h.words, colLabels: out.source.tokens } : null,
         // Every hypothesis its own maps: the grid of a translation is drawn for its first one.
         grid: plainGrid(train.translationAttentionGrid(t, { source: out.source, hypotheses: [h] })),

@@ -139,7 +139,7 @@ export interface TranslateResult {
   source: string[];
   unknown: string[];
   /** Best first; `grid` holds every layer's and head's maps (Transformer runs; null for RNNs). */
-  hypotheses: { text: string; score: number; finished: boolean; picture: AttentionPicture | null; grid: HeadGridSection[] | null }[];
+  hypotheses: { text: string; words: string[]; score: number; finished: boolean; picture: AttentionPicture | null; grid: HeadGridSection[] | null }[];
 }
 
 export interface GenerateResult {
