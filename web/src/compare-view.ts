@@ -1,7 +1,9 @@
 /**
  * Two runs side by side (seq2seq runs): a second run folder loads in a second worker; every
  * input the page translates is translated by both (same search), and their best outputs,
- * scores and attention are shown next to each other, the output tokens that differ marked.
+ * scores and attention are shown next to each other. The tokens that differ are marked: those
+ * outside a longest common subsequence of the two outputs, so one inserted token marks one
+ * token, not every token after it.
  */
 import { ExploreClient } from './explore-client.js';
 import { Heatmap } from './heatmap.js';
@@ -110,11 +112,13 @@ export class CompareView {
     const out = document.createElement('p');
     out.className = 'output-text compare-output';
     out.setAttribute('aria-label', `${name}: output, differing tokens marked`);
-    (h?.words ?? []).forEach((w, i) => {
+    const words = h?.words ?? [];
+    const differs = unmatched(words, other);
+    words.forEach((w, i) => {
       const t = document.createElement('span');
-      t.className = w === other[i] ? 'token' : 'token differs';
+      t.className = differs[i] ? 'token differs' : 'token';
       t.textContent = w;
-      if (w !== other[i]) t.title = other[i] === undefined ? 'the other run wrote nothing here' : `the other run wrote “${other[i]}”`;
+      if (differs[i]) t.title = 'not in the other run\'s output (outside their longest common subsequence)';
       out.append(t);
     });
     const score = document.createElement('p');
@@ -129,4 +133,29 @@ export class CompareView {
     this.status.textContent = message;
     this.status.classList.toggle('error', error);
   }
+}
+
+/**
+ * For each token of `a`, whether it lies outside a longest common subsequence of `a` and `b`
+ * (dynamic programming, O(|a|·|b|); outputs are at most a few hundred tokens).
+ *
+ * @example
+ * unmatched(['h', 'h', 'g'], ['h', 'g']); // [true, false, false]
+ */
+export function unmatched(a: readonly string[], b: readonly string[]): boolean[] {
+  // L[i][j]: LCS length of a[i…] and b[j…].
+  const L = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+  }
+  const out = new Array<boolean>(a.length).fill(true);
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] === b[j]) {
+      out[i] = false;
+      i++;
+      j++;
+    } else if (L[i + 1]![j]! >= L[i]![j + 1]!) i++;
+    else j++;
+  }
+  return out;
 }
