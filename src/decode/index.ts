@@ -1,7 +1,7 @@
 export type { StepModel, StepOutput, StepAttentionMaps, Hypothesis, DecodeOptions } from './types.js';
 export { greedy, sample } from './greedy.js';
 export { beamSearch, type BeamOptions } from './beam.js';
-export { argmaxRow, sampleRow, validateSampling, type SamplingOptions } from './logits.js';
+export { argmaxRow, sampleRow, samplingWeights, validateSampling, type SamplingOptions } from './logits.js';
 export {
   LENGTH_PENALTIES, LENGTH_PENALTY_KINDS, MAX_ALPHA, MAX_BETA, scorer, coveragePenalty,
   type LengthPenaltyKind, type LengthPenaltyRule, type ScoringOptions, type Scorer,

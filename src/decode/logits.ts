@@ -35,10 +35,16 @@ export function validateSampling(o: SamplingOptions): Required<SamplingOptions> 
 }
 
 /**
- * Draws a token from row `r` of log-probabilities (or logits) [n, V] after temperature,
- * top-k and top-p (nucleus, Holtzman et al. 2020) filtering. Deterministic for a seeded rng.
+ * The weights sampling draws from in row `r` of log-probabilities (or logits) [n, V]: ∝
+ * exp((x − max) / T), zero outside the top-k and the top-p nucleus (Holtzman et al. 2020); not
+ * normalised (divide by their sum for probabilities). What {@link sampleRow} draws from, so a
+ * page can show the adjusted distribution behind a sampled token.
+ *
+ * @example
+ * const w = samplingWeights(logProbs, 0, V, validateSampling({ temperature: 0.8, topK: 5 }));
+ * const total = w.reduce((a, b) => a + b, 0); // p(j) = w[j] / total; at most 5 are non-zero
  */
-export function sampleRow(logProbs: Float32Array, r: number, V: number, o: Required<SamplingOptions>, rng: Rng): number {
+export function samplingWeights(logProbs: Float32Array, r: number, V: number, o: Required<SamplingOptions>): Float64Array {
   const base = r * V;
   // Probabilities ∝ exp((x − max) / T), computed in float64.
   let max = -Infinity;
@@ -63,6 +69,16 @@ export function sampleRow(logProbs: Float32Array, r: number, V: number, o: Requi
     }
     for (let j = keep; j < V; j++) p[order[j]!] = 0;
   }
+  return p;
+}
+
+/**
+ * Draws a token from row `r` of log-probabilities (or logits) [n, V] after temperature,
+ * top-k and top-p (nucleus, Holtzman et al. 2020) filtering ({@link samplingWeights}), with one
+ * `rng.uniform()`. Deterministic for a seeded rng.
+ */
+export function sampleRow(logProbs: Float32Array, r: number, V: number, o: Required<SamplingOptions>, rng: Rng): number {
+  const p = samplingWeights(logProbs, r, V, o);
   let total = 0;
   for (let j = 0; j < V; j++) total += p[j]!;
   let u = rng.uniform() * total;

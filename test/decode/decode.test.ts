@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { beamSearch, greedy, sample, type StepModel } from '../../src/decode/index.js';
+import { beamSearch, greedy, sample, sampleRow, samplingWeights, validateSampling, type StepModel } from '../../src/decode/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 /**
@@ -127,6 +127,25 @@ describe('sampling', () => {
     [0.1, 0.2, 0.3, 0.4].forEach((p, j) => expect(Math.abs(counts[j]! / 20000 - p)).toBeLessThan(0.015));
     expect(k2[0]! + k2[1]!).toBe(0);
     expect(Math.abs(k2[3]! / 20000 - 0.4 / 0.7)).toBeLessThan(0.015);
+  });
+
+  it('samplingWeights is the distribution sampleRow draws from: temperature, then top-k, then the top-p nucleus', () => {
+    const lp = Float32Array.from([0.1, 0.2, 0.3, 0.4].map(Math.log));
+    const norm = (w: Float64Array) => Array.from(w, (x) => x / w.reduce((a, b) => a + b, 0));
+    norm(samplingWeights(lp, 0, 4, validateSampling({}))).forEach((p, j) => expect(p).toBeCloseTo([0.1, 0.2, 0.3, 0.4][j]!, 6));
+    // T = 0.5 squares the probabilities before normalising.
+    norm(samplingWeights(lp, 0, 4, validateSampling({ temperature: 0.5 }))).forEach((p, j) => expect(p).toBeCloseTo([1, 4, 9, 16][j]! / 30, 6));
+    expect(norm(samplingWeights(lp, 0, 4, validateSampling({ topK: 2 }))).map((p) => +p.toFixed(6))).toEqual([0, 0, +(3 / 7).toFixed(6), +(4 / 7).toFixed(6)]);
+    // Top-p 0.65: 0.4 + 0.3 reaches it, 0.4 alone does not; 0.35 keeps 0.4 alone.
+    expect(norm(samplingWeights(lp, 0, 4, validateSampling({ topP: 0.65 }))).map((p) => +p.toFixed(6))).toEqual([0, 0, +(3 / 7).toFixed(6), +(4 / 7).toFixed(6)]);
+    expect(norm(samplingWeights(lp, 0, 4, validateSampling({ topP: 0.35 })))).toEqual([0, 0, 0, 1]);
+    // Row r of an [n, V] array, and sampleRow only ever returns a token with weight.
+    const two = Float32Array.from([...lp, ...[0.7, 0.1, 0.1, 0.1].map(Math.log)]);
+    expect(norm(samplingWeights(two, 1, 4, validateSampling({ topK: 1 })))).toEqual([1, 0, 0, 0]);
+    const rng = new Rng(4);
+    const o = validateSampling({ topK: 3, topP: 0.6 });
+    const w = samplingWeights(lp, 0, 4, o);
+    for (let i = 0; i < 200; i++) expect(w[sampleRow(lp, 0, 4, o, rng)]!).toBeGreaterThan(0);
   });
 
   it('rejects bad sampling settings', () => {

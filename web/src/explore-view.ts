@@ -5,46 +5,13 @@
 import type { BackendReport } from './backend.js';
 import { $ } from './dom.js';
 import { HeadGrid } from './head-grid.js';
+import { HeadView, pictureSection } from './head-view.js';
 import { Heatmap } from './heatmap.js';
-import type { ExploreReply, ExploreRequest, GenerateResult, RunInfo, TranslateResult } from './protocol.js';
+import { CompareView } from './compare-view.js';
+import { ExploreClient } from './explore-client.js';
+import type { GenerateResult, RunInfo, SamplingSettings, TranslateResult } from './protocol.js';
 import { type PickedFile, type RunCandidate, findRuns, fromDrop, fromFileList, readRun, runName } from './run-files.js';
 import { StepView } from './step-view.js';
-
-type Request = ExploreRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
-
-/** Requests to the explore worker, answered in order. */
-class ExploreClient {
-  private readonly worker = new Worker(new URL('./explore.worker.ts', import.meta.url), { type: 'module', name: 'glimpse-explore' });
-  private nextId = 1;
-  private readonly waiting = new Map<number, (r: ExploreReply) => void>();
-  /** Why the worker cannot answer, once it failed. */
-  private failed: string | null = null;
-
-  constructor(onReady: (b: BackendReport) => void) {
-    this.worker.addEventListener('message', (e: MessageEvent<ExploreReply>) => {
-      const r = e.data;
-      if (r.type === 'ready') onReady(r.backend);
-      this.waiting.get(r.id)?.(r);
-      this.waiting.delete(r.id);
-    });
-    // A worker that cannot start answers nothing: fail what waits, and what comes later.
-    this.worker.addEventListener('error', (e) => {
-      this.failed = `the model worker failed to start (${e.message || 'see the browser console'})`;
-      for (const [id, answer] of this.waiting) answer({ id, type: 'error', message: this.failed });
-      this.waiting.clear();
-    });
-  }
-
-  async ask(request: Request, transfer: Transferable[] = []): Promise<ExploreReply> {
-    if (this.failed) throw new Error(this.failed);
-    const id = this.nextId++;
-    const reply = new Promise<ExploreReply>((resolve) => this.waiting.set(id, resolve));
-    this.worker.postMessage({ ...request, id }, transfer);
-    const r = await reply;
-    if (r.type === 'error') throw new Error(r.message);
-    return r;
-  }
-}
 
 export function startExploreView(onBackend: (r: BackendReport) => void): void {
   const client = new ExploreClient(onBackend);
@@ -56,6 +23,8 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
   const heatmap = new Heatmap($('#explore-heatmap'));
   heatmap.message('Load a run to see what its model attends to.');
   const grid = new HeadGrid($('#explore-grid'));
+  const heads = new HeadView($('#explore-heads'));
+  const compare = new CompareView($('#explore-compare'), $('#compare-status'));
   const say = (message: string, error = false) => {
     status.textContent = message;
     status.classList.toggle('error', error);
@@ -64,7 +33,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     panel: $('#step-panel'), start: $<HTMLButtonElement>('#step-start'), next: $<HTMLButtonElement>('#step-next'),
     back: $<HTMLButtonElement>('#step-back'), tokens: $('#step-tokens'), candidates: $('#step-candidates'),
     continuation: $('#step-continuation'), heatmap: $('#step-heatmap'), status: say,
-  }, (request) => client.ask(request), () => input.value);
+  }, (request) => client.ask(request), () => input.value, () => (info?.kind === 'lm' ? samplingSettings() : null));
   let runs: RunCandidate[] = [];
   let info: RunInfo | null = null;
   let busy = false;
@@ -92,6 +61,8 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     form.hidden = true;
     $('#run-info').hidden = true;
     grid.show(null, '');
+    heads.show(null, '');
+    compare.clear();
     stepper.reset(false);
     say(`Loading ${runName(run)}…`);
     try {
@@ -131,8 +102,9 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     $('#decode-lm').hidden = !lm;
     $('#explore-input-label').textContent = i.inputLabel;
     $('#explore-run').textContent = i.action;
+    $('#compare-choice').hidden = lm;
     form.hidden = false;
-    stepper.reset(!lm);
+    stepper.reset(true, lm ? 'lm' : 'seq2seq');
     heatmap.message(i.attention ? 'Run the model to see its attention.' : 'This model has no attention to show (train one with attention, e.g. --model lstm-attn).');
   };
 
@@ -145,15 +117,12 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
       if (info.kind === 'seq2seq') {
         const beam = (form.elements.namedItem('search') as RadioNodeList).value === 'beam' ? clampInt($<HTMLInputElement>('#beam-size').value, 2, 16, 5) : 1;
         const r = await client.ask({ type: 'translate', text: textIn, beam, nBest: beam });
-        if (r.type === 'translated') await showTranslation(r.result, textIn, beam);
+        if (r.type === 'translated') {
+          await showTranslation(r.result, textIn, beam);
+          await compare.show({ name: info.name, result: r.result }, textIn, beam);
+        }
       } else {
-        const r = await client.ask({
-          type: 'generate', prompt: textIn,
-          maxTokens: clampInt($<HTMLInputElement>('#lm-tokens').value, 1, 400, 40),
-          temperature: clampNumber($<HTMLInputElement>('#lm-temperature').value, 0.05, 5, 0.8),
-          topK: clampInt($<HTMLInputElement>('#lm-topk').value, 0, 100000, 0),
-          seed: clampInt($<HTMLInputElement>('#lm-seed').value, 0, 2 ** 31 - 1, 1),
-        });
+        const r = await client.ask({ type: 'generate', prompt: textIn, ...samplingSettings() });
         if (r.type === 'generated') await showGeneration(r.result);
       }
       say('');
@@ -176,6 +145,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
       const h = r.hypotheses[k]!;
       const subtitle = `${info?.name ?? ''} · ${beam > 1 ? `beam ${beam}, hypothesis ${k + 1} (score ${h.score.toFixed(3)})` : 'greedy'}`;
       grid.show(h.grid, subtitle);
+      heads.show(h.grid ?? (h.picture ? [pictureSection(h.picture, 'attention', 'output', 'input')] : null), subtitle);
       if (h.picture) await heatmap.show(h.picture, { title, subtitle, rowTitle: 'output', colTitle: 'input' });
     };
     if (r.hypotheses.length > 1) {
@@ -210,6 +180,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     if (r.unknown.length) parts.push(text('p', `Unknown to the model (read as <unk>): ${[...new Set(r.unknown)].join(' ')}`, 'warning'));
     output.replaceChildren(...parts);
     grid.show(r.grid, info?.name ?? '');
+    heads.show(r.grid ?? (r.picture ? [pictureSection(r.picture, 'attention', 'generated', 'context')] : null), info?.name ?? '');
     if (r.picture) {
       await heatmap.show(r.picture, { title: 'Attention while generating', subtitle: info?.name, rowTitle: 'generated', colTitle: 'context' });
     }
@@ -227,6 +198,11 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
       picker.value = '';
     });
   }
+  const comparePicker = $<HTMLInputElement>('#pick-compare');
+  comparePicker.addEventListener('change', () => {
+    if (comparePicker.files && comparePicker.files.length) void compare.load(fromFileList(comparePicker.files)).then(() => runModel());
+    comparePicker.value = '';
+  });
   const zone = $('#drop-zone');
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();
@@ -239,6 +215,17 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     if (e.dataTransfer) void fromDrop(e.dataTransfer).then(pick);
   });
   setBusy(false);
+}
+
+/** The language model's sampling settings from the form, each clamped to its field's range. */
+function samplingSettings(): SamplingSettings {
+  return {
+    maxTokens: clampInt($<HTMLInputElement>('#lm-tokens').value, 1, 400, 40),
+    temperature: clampNumber($<HTMLInputElement>('#lm-temperature').value, 0.05, 5, 0.8),
+    topK: clampInt($<HTMLInputElement>('#lm-topk').value, 0, 100000, 0),
+    topP: clampNumber($<HTMLInputElement>('#lm-topp').value, 0.01, 1, 1),
+    seed: clampInt($<HTMLInputElement>('#lm-seed').value, 0, 2 ** 32 - 1, 1),
+  };
 }
 
 /** "exact 99.2 %, token accuracy 99.8 %" or "BLEU 35.1, perplexity 12.4" from summary.json. */

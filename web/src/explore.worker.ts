@@ -4,7 +4,8 @@
  */
 import { GlimpseError, Rng, models, noGrad, ruleOf, train, type viz } from 'glimpse';
 import { startBackend } from './backend.js';
-import type { AttentionPicture, ExploreReply, ExploreRequest, GenerateResult, HeadGridSection, RunInfo, TranslateResult } from './protocol.js';
+import type { AttentionPicture, ExploreReply, ExploreRequest, GenerateResult, HeadGridSection, RunInfo, SamplingSettings, TranslateResult } from './protocol.js';
+import { lmStepDecode } from './lm-step-decode.js';
 import { stepDecode } from './step-decode.js';
 import { workerScope } from './worker-scope.js';
 
@@ -56,7 +57,7 @@ function translate(t: train.TrainedModel, text: string, beam: number, nBest: num
       source: out.source.tokens,
       unknown: out.source.unknown,
       hypotheses: out.hypotheses.map((h) => ({
-        text: h.text, score: h.score, finished: h.finished,
+        text: h.text, words: [...h.words], score: h.score, finished: h.finished,
         picture: h.attention ? { weights: h.attention, rowLabels: h.finished ? [...h.words, '<eos>'] : h.words, colLabels: out.source.tokens } : null,
         // Every hypothesis its own maps: the grid of a translation is drawn for its first one.
         grid: plainGrid(train.translationAttentionGrid(t, { source: out.source, hypotheses: [h] })),
@@ -65,8 +66,8 @@ function translate(t: train.TrainedModel, text: string, beam: number, nBest: num
   });
 }
 
-function generate(t: train.TrainedModel, promptText: string, maxTokens: number, temperature: number, topK: number, seed: number): GenerateResult {
-  const g = noGrad(() => train.generateText(t, promptText, { maxTokens, temperature, topK, rng: new Rng(seed) }));
+function generate(t: train.TrainedModel, promptText: string, s: SamplingSettings): GenerateResult {
+  const g = noGrad(() => train.generateText(t, promptText, { maxTokens: s.maxTokens, temperature: s.temperature, topK: s.topK, topP: s.topP, rng: new Rng(s.seed) }));
   const picture: AttentionPicture | null = g.attention ? { weights: g.attention, rowLabels: g.tokens, colLabels: g.context } : null;
   // The prompt as the model read it (lowercased, tokenised) is a prefix of the whole text.
   const read = train.decodeOutput(t, g.prompt.ids).text;
@@ -92,11 +93,16 @@ function handle(msg: ExploreRequest): void {
         break;
       case 'generate':
         if (!trained) throw new GlimpseError('no run is loaded');
-        post({ id: msg.id, type: 'generated', result: generate(trained, msg.prompt, msg.maxTokens, msg.temperature, msg.topK, msg.seed) });
+        post({ id: msg.id, type: 'generated', result: generate(trained, msg.prompt, msg) });
         break;
       case 'step':
         if (!trained) throw new GlimpseError('no run is loaded');
-        post({ id: msg.id, type: 'stepped', result: stepDecode(trained, msg.text, msg.chosen, Math.min(20, Math.max(1, msg.k))) });
+        post({
+          id: msg.id, type: 'stepped',
+          result: trained.kind === 'lm' && msg.sampling
+            ? lmStepDecode(trained, msg.text, msg.chosen, Math.min(20, Math.max(1, msg.k)), msg.sampling)
+            : stepDecode(trained, msg.text, msg.chosen, Math.min(20, Math.max(1, msg.k))),
+        });
         break;
     }
   } catch (e) {

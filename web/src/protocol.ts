@@ -74,9 +74,24 @@ export interface RunInfo {
 export type ExploreRequest =
   | { id: number; type: 'load'; files: RunFilesMessage }
   | { id: number; type: 'translate'; text: string; beam: number; nBest: number }
-  | { id: number; type: 'generate'; prompt: string; maxTokens: number; temperature: number; topK: number; seed: number }
-  /** One decoder step after `chosen` (target ids after `<bos>`), with the k most likely next tokens. */
-  | { id: number; type: 'step'; text: string; chosen: number[]; k: number };
+  | ({ id: number; type: 'generate'; prompt: string } & SamplingSettings)
+  /**
+   * One decoder step after `chosen` (target ids after `<bos>`, or after the prompt), with the k
+   * most likely next tokens; `sampling` for a language model.
+   */
+  | { id: number; type: 'step'; text: string; chosen: number[]; k: number; sampling?: SamplingSettings };
+
+/** A language model's sampling settings, as `glimpse generate` takes them. */
+export interface SamplingSettings {
+  temperature: number;
+  /** 0: all tokens. */
+  topK: number;
+  /** 1: all tokens. */
+  topP: number;
+  seed: number;
+  /** Tokens to generate. */
+  maxTokens: number;
+}
 
 /**
  * One kind of attention of a multi-layer, multi-head model (e.g. "cross-attention"):
@@ -95,7 +110,10 @@ export interface HeadGridSection {
 export interface StepCandidate {
   id: number;
   token: string;
+  /** Its probability in the distribution the token is drawn from (sampling: after temperature, top-k, top-p). */
   prob: number;
+  /** The model's own probability, where sampling adjusted it. */
+  modelProb?: number;
 }
 
 export interface StepResult {
@@ -103,20 +121,25 @@ export interface StepResult {
   unknown: string[];
   /** The tokens chosen so far, each with the probability the model gave it. */
   steps: StepCandidate[];
-  /** The k most likely next tokens (empty once `<eos>` was chosen). */
+  /** The k most likely next tokens (empty once `<eos>` was chosen, or the tokens are all written). */
   next: StepCandidate[];
-  /** Attention rows over the source: one per chosen token, then the next step's. */
+  /** The token "Step" takes: the most likely one, or (sampling) the seeded generator's draw. */
+  pick: StepCandidate | null;
+  /** Attention rows over the source (or context): one per chosen token, then the next step's. */
   attention: number[][];
   finished: boolean;
-  /** The whole output: the chosen tokens, then the model's greedy continuation. */
+  /** The whole output: the chosen tokens, then what the model writes from there (greedy, or sampling on). */
   continuation: string;
+  /** What the attention's rows and columns are. */
+  rowTitle: string;
+  colTitle: string;
 }
 
 export interface TranslateResult {
   source: string[];
   unknown: string[];
   /** Best first; `grid` holds every layer's and head's maps (Transformer runs; null for RNNs). */
-  hypotheses: { text: string; score: number; finished: boolean; picture: AttentionPicture | null; grid: HeadGridSection[] | null }[];
+  hypotheses: { text: string; words: string[]; score: number; finished: boolean; picture: AttentionPicture | null; grid: HeadGridSection[] | null }[];
 }
 
 export interface GenerateResult {

@@ -77,6 +77,8 @@ export function stepDecode(tm: train.TrainedModel, text: string, chosen: readonl
       });
       continuation = train.decodeOutput(t, h!.tokens).text;
     }
-    return { source: source.tokens, unknown: source.unknown, steps, next, attention, finished, continuation };
+    return {
+      source: source.tokens, unknown: source.unknown, steps, next, pick: next[0] ?? null, attention, finished, continuation, rowTitle: 'output', colTitle: 'input',
+    };
   });
 }
