@@ -35,6 +35,26 @@ describe('glimpse lesson', () => {
     expect(existsSync(join(cwd, 'out', 'runs', 'gru-attn', 'metrics.jsonl'))).toBe(true);
   });
 
+  it('context-vector --quick computes one step by hand and with the ops, which agree, and writes its pictures', () => {
+    const out = join(dir, 'cv');
+    const r = glimpse(['lesson', 'context-vector', '--quick', '--out', out, '--seed', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^model: bi-GRU encoder .* trained 600 steps .* seed 2; valid exact match [\d.]+ %$/m);
+    // Each intermediate is printed as a table: states, scores and weights, the context vector.
+    expect(r.stdout).toMatch(/^ {3}j {2}letter {2}score e_j {2}exp\(e_j − max\) {2}weight α_j$/m);
+    const weights = [...r.stdout.matchAll(/^ {3}\d {2}[a-z] +(-?[\d.]+) +([\d.]+) +([\d.]+)$/gm)].map((m) => Number(m[3]));
+    expect(weights).toHaveLength(7); // one per letter of "glimpse"
+    expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    expect(r.stdout).toMatch(/^ {3}c_t( +-?[\d.]+){12}$/m);
+    const diff = Number(/^max \|diff\| ops vs by hand: (\S+)$/m.exec(r.stdout)![1]);
+    expect(diff).toBeLessThan(1e-6);
+    for (const f of ['context-vector.png', 'context-vector-step.png']) expect(readFileSync(join(out, f)).subarray(0, 4).equals(PNG)).toBe(true);
+    const res = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { weights: number[]; modelDiff: number };
+    // The model's own float32 attention is the weights by hand to float32 rounding.
+    expect(res.modelDiff).toBeLessThan(1e-5);
+    expect(Math.max(...res.weights)).toBeCloseTo(Math.max(...weights), 3);
+  });
+
   it('rejects an unknown lesson and an --out that is a file, with one line and exit 2', () => {
     const unknown = glimpse(['lesson', 'nope']);
     expect(unknown.code).toBe(2);

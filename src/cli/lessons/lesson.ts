@@ -33,3 +33,22 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   const line = (cells: readonly string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
+
+/** A small matrix as a text table: one row per label, columns `cols`, numbers to `digits` decimals. */
+export function matrixTable(corner: string, cols: readonly string[], rows: readonly string[], values: readonly (readonly number[])[], digits = 3): string[] {
+  return textTable([corner, ...cols], values.map((r, i) => [rows[i]!, ...r.map((v) => fixed(v, digits))]));
+}
+
+/** A number to `digits` decimals, without a "-0". */
+export function fixed(v: number, digits = 3): string {
+  const s = v.toFixed(digits);
+  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+}
+
+/** The largest |a_i − b_i| (NaN when the lengths differ). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return NaN;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
