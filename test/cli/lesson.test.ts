@@ -55,6 +55,22 @@ describe('glimpse lesson', () => {
     expect(Math.max(...res.weights)).toBeCloseTo(Math.max(...weights), 3);
   });
 
+  it('bottleneck --quick trains two parameter-matched models and prints exact match by length, with a chart', () => {
+    const out = join(dir, 'bn');
+    const r = glimpse(['lesson', 'bottleneck', '--quick', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^The bottleneck: reversal with and without attention, by input length \(quick: lengths 3–12, 150 steps, seed 1\)$/m);
+    const params = [...r.stdout.matchAll(/^(with|without) attention .* ([\d,]+) +[\d.]+ s$/gm)].map((m) => Number(m[2]!.replace(/,/g, '')));
+    expect(params).toHaveLength(2);
+    expect(Math.abs(params[1]! - params[0]!) / params[0]!).toBeLessThan(0.06); // matched as closely as even sizes allow
+    const rows = [...r.stdout.matchAll(/^(\d+–\d+) +(\d+) +([\d.]+) % \(([\d.]+) %\) +([\d.]+) % \(([\d.]+) %\)$/gm)];
+    expect(rows.map((m) => m[1])).toEqual(['3–5', '6–8', '9–12']);
+    expect(rows.reduce((a, m) => a + Number(m[2]), 0)).toBe(60);
+    expect(readFileSync(join(out, 'bottleneck.png')).subarray(0, 4).equals(PNG)).toBe(true);
+    const res = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { results: { exact: number[] }[] };
+    expect(res.results.map((x) => x.exact.length)).toEqual([3, 3]);
+  });
+
   it('rejects an unknown lesson and an --out that is a file, with one line and exit 2', () => {
     const unknown = glimpse(['lesson', 'nope']);
     expect(unknown.code).toBe(2);

@@ -3,12 +3,14 @@
  */
 import { tableKeys } from '../../index.js';
 import type { LessonRule } from './lesson.js';
+import { bottleneck } from './bottleneck.js';
 import { contextVector } from './context-vector.js';
 import { lstmVsGru } from './lstm-vs-gru.js';
 
 const table = {
   'lstm-vs-gru': lstmVsGru,
   'context-vector': contextVector,
+  bottleneck,
 } satisfies Record<string, LessonRule>;
 
 export type LessonName = keyof typeof table;

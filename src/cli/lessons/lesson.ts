@@ -7,6 +7,8 @@ export interface LessonContext {
   out: string;
   /** A seconds-long version (what the tests run). */
   quick: boolean;
+  /** The protocol's own settings, where a lesson follows one (`--full`; minutes to hours). */
+  full: boolean;
   seed: number;
   /** The lesson's data, when it takes one (`--data`), else undefined for its default. */
   data: string | undefined;
