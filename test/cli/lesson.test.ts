@@ -11,7 +11,9 @@ describe('glimpse lesson', () => {
   it('with no name lists the lessons, one line each', () => {
     const r = glimpse(['lesson']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}lstm-vs-gru {2}LSTM and GRU, each with and without attention/m);
+    expect(r.stdout).toMatch(/^ {2}lstm-vs-gru {2,}LSTM and GRU, each with and without attention/m);
+    const names = [...r.stdout.matchAll(/^ {2}(\S+) {2,}\S/gm)].map((m) => m[1]);
+    expect(names).toEqual(['lstm-vs-gru', 'context-vector', 'bottleneck', 'attention']);
   });
 
   it('lstm-vs-gru --quick trains four models, prints their table and writes the chart, only inside --out', () => {
@@ -71,14 +73,46 @@ describe('glimpse lesson', () => {
     expect(res.results.map((x) => x.exact.length)).toEqual([3, 3]);
   });
 
+  it('attention --quick walks through the five parts with trained models, one picture each, only inside --out', () => {
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    const r = glimpse(['lesson', 'attention', '--quick', '--out', 'out'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(cwd)).toEqual(['out']);
+    for (const part of [1, 2, 3, 4, 5]) expect(r.stdout).toMatch(new RegExp(`^Part ${part} — `, 'm'));
+    const acc = Number(/accuracy on 200 fresh sentences ([\d.]+) %/.exec(r.stdout)![1]);
+    expect(acc).toBeGreaterThan(90); // the toy model has learned the task, so its weights mean something
+    // The weights of "it" follow the adjective: the animal when tired, the street when wide.
+    expect(r.stdout).toContain('"…too tired": the model says "it" is the animal (the answer: animal)');
+    expect(r.stdout).toContain('"…too wide": the model says "it" is the street (the answer: street)');
+    // Without scaling, softmax saturates as d_k grows; with it the largest weight stays put.
+    const why = [...r.stdout.matchAll(/^ {4} *(\d+) +([\d.]+) +([\d.]+) +([\d.]+)$/gm)].map((m) => m.slice(1).map(Number));
+    expect(why.map((w) => w[0])).toEqual([4, 16, 64, 256]);
+    expect(why[3]![2]).toBeGreaterThan(why[0]![2]! + 0.3);
+    expect(Math.abs(why[3]![3]! - why[0]![3]!)).toBeLessThan(0.1);
+    // Each row of the four-token weights sums to 1.
+    const weights = r.stdout.split('(the weights;')[1]!.split('output =')[0]!;
+    const rows = [...weights.matchAll(/^ {4}(animal|street|it|tired) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)$/gm)];
+    expect(rows.map((m) => m[1])).toEqual(['animal', 'street', 'it', 'tired']);
+    for (const m of rows) {
+      expect(m.slice(2).map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+    }
+    for (const f of ['attention-scaled.png', 'attention-it.png', 'attention-heads.png', 'attention-cross.png', 'attention-positions.png']) {
+      expect(readFileSync(join(cwd, 'out', f)).subarray(0, 4).equals(PNG)).toBe(true);
+    }
+  });
+
   it('rejects an unknown lesson and an --out that is a file, with one line and exit 2', () => {
     const unknown = glimpse(['lesson', 'nope']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toMatch(/^glimpse lesson: unknown lesson "nope"; the lessons are: lstm-vs-gru/);
+    expect(unknown.stderr.trim()).toBe('glimpse lesson: unknown lesson "nope"; the lessons are: lstm-vs-gru, context-vector, bottleneck, attention (glimpse lesson lists them with a line each)');
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
     const r = glimpse(['lesson', 'lstm-vs-gru', '--quick', '--out', file]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`glimpse lesson: --out ${file} is a file; expected a folder for the lesson's pictures`);
+    // A folder that cannot be made (here: under a file) is one line too, before any training.
+    const under = glimpse(['lesson', 'attention', '--quick', '--out', join(file, 'sub')]);
+    expect(under.code).toBe(2);
+    expect(under.stderr.trim()).toBe(`glimpse lesson: --out ${join(file, 'sub')}: cannot create this folder (ENOTDIR)`);
   });
 });

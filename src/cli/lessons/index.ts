@@ -3,6 +3,7 @@
  */
 import { tableKeys } from '../../index.js';
 import type { LessonRule } from './lesson.js';
+import { attention } from './attention.js';
 import { bottleneck } from './bottleneck.js';
 import { contextVector } from './context-vector.js';
 import { lstmVsGru } from './lstm-vs-gru.js';
@@ -11,6 +12,7 @@ const table = {
   'lstm-vs-gru': lstmVsGru,
   'context-vector': contextVector,
   bottleneck,
+  attention,
 } satisfies Record<string, LessonRule>;
 
 export type LessonName = keyof typeof table;
