@@ -6,7 +6,7 @@ import { LESSONS, LESSON_NAMES } from '../lessons/index.js';
 import { int } from '../parse.js';
 
 interface LessonFlags {
-  out?: string; quick: boolean; seed: number; data?: string; steps?: number; backend?: string;
+  out?: string; quick: boolean; full: boolean; seed: number; data?: string; steps?: number; backend?: string;
 }
 
 /** The lessons, one line each. */
@@ -44,6 +44,7 @@ export function registerLesson(program: Command): void {
     .description('Run one of the seed lessons end to end: it trains what it needs, prints what it found and writes its pictures into --out.')
     .option('--out <dir>', 'folder for the pictures, runs and results (default: lessons/<name>)')
     .option('--quick', 'a seconds-long version (what the tests run)', false)
+    .option('--full', 'the protocol\'s own settings, where the lesson follows one (bottleneck: PROTOCOL W3b; long)', false)
     .option('--seed <n>', 'random seed', int(0, 2 ** 32 - 1), 1)
     .option('--data <name>', 'the lesson\'s data, where it takes one (lstm-vs-gru: reverse, copy, sort, dates, or a text such as tinyshakespeare)')
     .option('--steps <n>', 'training steps per model, where the lesson trains (default: the lesson\'s budget)', int(1, 1_000_000))
@@ -58,7 +59,7 @@ export function registerLesson(program: Command): void {
         if (flags.backend) setBackend(flags.backend);
         const out = outFolder(flags.out ?? `lessons/${name}`);
         await LESSONS[name].run({
-          out, quick: flags.quick, seed: flags.seed, data: flags.data, steps: flags.steps,
+          out, quick: flags.quick, full: flags.full, seed: flags.seed, data: flags.data, steps: flags.steps,
           print: (line) => process.stdout.write(`${line}\n`),
           say: (line) => process.stderr.write(`${line}\n`),
         });

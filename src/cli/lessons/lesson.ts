@@ -7,6 +7,8 @@ export interface LessonContext {
   out: string;
   /** A seconds-long version (what the tests run). */
   quick: boolean;
+  /** The protocol's own settings, where a lesson follows one (`--full`; minutes to hours). */
+  full: boolean;
   seed: number;
   /** The lesson's data, when it takes one (`--data`), else undefined for its default. */
   data: string | undefined;
@@ -32,4 +34,23 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   const numeric = header.map((_, i) => rows.every((r) => /^[-\d.,% ×s]+$/.test(r[i]!)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+/** A small matrix as a text table: one row per label, columns `cols`, numbers to `digits` decimals. */
+export function matrixTable(corner: string, cols: readonly string[], rows: readonly string[], values: readonly (readonly number[])[], digits = 3): string[] {
+  return textTable([corner, ...cols], values.map((r, i) => [rows[i]!, ...r.map((v) => fixed(v, digits))]));
+}
+
+/** A number to `digits` decimals, without a "-0". */
+export function fixed(v: number, digits = 3): string {
+  const s = v.toFixed(digits);
+  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+}
+
+/** The largest |a_i − b_i| (NaN when the lengths differ). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return NaN;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
 }
