@@ -199,7 +199,7 @@ describe('glimpse serve: queue and shutdown', () => {
   });
 
   it('SIGTERM stops accepting, answers the request in flight and exits 143', async () => {
-    const s = await serve(['--run', rev, '--log']);
+    const s = await serve(['--run', rev, '--log', '--batch-wait', '300']);
     const inFlight = post(`${s.url}/translate`, { texts: Array.from({ length: 40 }, () => 'abcdefgh'), beam: 4, maxTokens: 40 });
     await s.waitFor(/POST \/translate: 40 text\(s\) queued/);
     s.proc.kill('SIGTERM');

@@ -65,7 +65,12 @@ export function registerServe(program: Command): void {
         process.once('SIGINT', () => resolve('SIGINT'));
       });
       process.stderr.write(`glimpse serve: ${signal}: no new requests; finishing those in flight\n`);
-      await app.close();
+      // app.close() ends only the connections idle at this moment; a keep-alive connection whose
+      // request was still queued turns idle once answered and would hold the server open for its
+      // keep-alive timeout, so sweep idle connections until the close completes.
+      const closing = app.close();
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      try { await closing; } finally { clearInterval(sweep); }
       process.stderr.write('glimpse serve: stopped\n');
       process.exitCode = SIGNAL_EXIT[signal];
     });
