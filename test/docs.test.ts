@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // Every ```ts block of the docs is type-checked and run, importing the sources in place of the
 // package ('glimpse' → src/index.ts, 'glimpse/node' → src/node.ts).
-const DOCS = ['docs/building-blocks.md', 'docs/web.md', 'README.md'];
+const DOCS = [
+  'docs/building-blocks.md', 'docs/web.md', 'README.md',
+  ...readdirSync('docs/lessons').filter((f) => f.endsWith('.md')).sort().map((f) => `docs/lessons/${f}`),
+];
 const root = resolve('.');
 const dir = join(root, 'node_modules/.cache/glimpse-docs');
 
