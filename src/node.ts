@@ -26,6 +26,9 @@ export {
 export { buildExperiment } from './train/experiment.js';
 export { readRunConfigInput } from './train/config-file.js';
 export { RunFolder, checkRunName, listRuns } from './train/run-folder.js';
+export {
+  PRETRAINED, PRETRAINED_NAMES, PRETRAINED_PREFIX, pretrainedRoot, pretrainedDir, resolveRunDir, type PretrainedName, type PretrainedRule,
+} from './train/pretrained.js';
 export { derivedRunFiles, averageWeightFiles, type RunFileOut, type DerivedRunOptions } from './train/derived-run.js';
 export {
   startSession, resumeSession, trainSession, loadRun, loadTrainedModel, defaultWeights, type Session, type RunSummary,

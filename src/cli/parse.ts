@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { GlimpseError } from '../index.js';
+import { resolveRunDir } from '../node.js';
 
 // Flag parsers for commander: a bad value becomes commander's one-line error naming the flag.
 
@@ -47,4 +49,14 @@ export function oneOf<T extends string>(choices: readonly T[]) {
     if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got '${value}'`);
     return value as T;
   };
+}
+
+/** A run folder, or `pretrained:NAME` for a run shipped with glimpse (resolved to its folder). */
+export function runDir(value: string): string {
+  try {
+    return resolveRunDir(value);
+  } catch (err) {
+    if (err instanceof GlimpseError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
 }

@@ -12,6 +12,7 @@ import { registerLesson } from './commands/lesson.js';
 import { registerExport } from './commands/export.js';
 import { registerServe } from './commands/serve.js';
 import { registerAverage } from './commands/average.js';
+import { registerPretrained } from './commands/pretrained.js';
 import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -43,5 +44,6 @@ export function buildProgram(): Command {
   registerExport(program);
   registerServe(program);
   registerAverage(program);
+  registerPretrained(program);
   return program;
 }

@@ -9,7 +9,7 @@
 import { type Command, Option } from 'commander';
 import { Rng, decode, train } from '../index.js';
 import { UsageError } from './errors.js';
-import { float, int, oneOf } from './parse.js';
+import { float, int, oneOf, runDir } from './parse.js';
 
 type SearchCommand = 'translate' | 'eval' | 'generate';
 
@@ -235,7 +235,7 @@ export function describeSearch(beam: number, s: train.SearchSettings): string {
   return parts.join(', ');
 }
 
-/** `--run` given several times: the run folders, in order (an ensemble when more than one). */
+/** `--run` given several times: the run folders (`pretrained:NAME` resolved), in order (an ensemble when more than one). */
 export function collectRuns(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
+  return [...(previous ?? []), runDir(value)];
 }

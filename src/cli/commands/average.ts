@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { io, train } from '../../index.js';
 import { RunFolder, averageWeightFiles, derivedRunFiles } from '../../node.js';
 import { UsageError, runAction } from '../errors.js';
-import { int, oneOf } from '../parse.js';
+import { int, oneOf, runDir } from '../parse.js';
 import { checkRunOutput, writeRunOutput } from '../run-output.js';
 import { VERSION } from '../version.js';
 
@@ -32,7 +32,7 @@ export function registerAverage(program: Command): void {
   program
     .command('average')
     .description('Average checkpoints of a run elementwise (as Joey NMT and OpenNMT do) into a new run folder that eval, translate and generate use (see docs/weights.md).')
-    .requiredOption('--run <dir>', 'the run whose model the checkpoints hold (its config and vocabularies are copied)')
+    .requiredOption('--run <dir>', 'the run whose model the checkpoints hold (its config and vocabularies are copied)', runDir)
     .option('--last <n>', `the run's last n kept step checkpoints (step-<step>.safetensors, kept by train --keep-checkpoints; at most ${train.MAX_AVERAGED})`, int(1, train.MAX_AVERAGED))
     .option('--files <files...>', `safetensors weights files of the run's model to average (at most ${train.MAX_AVERAGED})`)
     .requiredOption('--out <dir>', 'the new run folder (created if missing; existing files are refused without --force)')

@@ -23,7 +23,7 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('Evaluate a trained run on a split: loss and perplexity (teacher-forced; free-running too for seq2seq), ' +
       'exact match and token accuracy (synthetic tasks), BLEU and chrF (translation).')
-    .requiredOption('--run <dir>', 'run folder (made by glimpse train); repeat it to score an ensemble of translation runs (BLEU and chrF only)', collectRuns)
+    .requiredOption('--run <dir>', 'run folder (made by glimpse train), or pretrained:NAME; repeat it to score an ensemble of translation runs (BLEU and chrF only)', collectRuns)
     .option('--split <name>', 'valid or test', oneOf(['valid', 'test'] as const), 'test')
     .option('--checkpoint <which>', 'best or last', oneOf(['best', 'last'] as const), 'best')
     .option('--beam <n>', `translation: beam size for BLEU (1: greedy; at most ${MAX_BEAM})`, int(1, MAX_BEAM), 1)

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { io, onnx, train } from '../../index.js';
 import { type RunFolder, defaultWeights, derivedRunFiles, loadTrainedModel, writeFileAtomic } from '../../node.js';
 import { UsageError, runAction } from '../errors.js';
-import { oneOf } from '../parse.js';
+import { oneOf, runDir } from '../parse.js';
 import { checkRunOutput, writeRunOutput } from '../run-output.js';
 import { VERSION } from '../version.js';
 
@@ -60,7 +60,7 @@ export function registerExport(program: Command): void {
     .command('export')
     .description('Export a trained run: --format onnx writes ONNX graphs that ONNX Runtime runs (see docs/onnx.md); ' +
       '--format safetensors writes a new run folder, with --dtype f16 or bf16 in half the bytes (see docs/weights.md).')
-    .requiredOption('--run <dir>', 'run folder to export')
+    .requiredOption('--run <dir>', 'run folder to export, or pretrained:NAME (glimpse pretrained)', runDir)
     .requiredOption('--format <name>', FORMAT_NAMES.map((f) => `${f}: ${FORMATS[f].summary}`).join('; '), oneOf(FORMAT_NAMES))
     .requiredOption('--out <dir>', 'output folder (created if missing); onnx replaces files of the same names, safetensors refuses them without --force')
     .option('--weights <which>', 'best or last checkpoint (default: best when the run has one)', oneOf(['best', 'last'] as const))

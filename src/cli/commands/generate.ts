@@ -4,7 +4,7 @@ import { loadTrainedModel, writeAttentionPng } from '../../node.js';
 import { UsageError, runAction } from '../errors.js';
 import { FORCE_HELP, checkOutput } from '../outputs.js';
 import { SCALE_HELP, SCALE_NAMES, type ScaleName, heatmapScale } from '../heatmap-scale.js';
-import { float, int, oneOf } from '../parse.js';
+import { float, int, oneOf, runDir } from '../parse.js';
 import { type LayerHeadFlags, addLayerHeadOptions, ansiHead, checkLayerHead, selection, writeGrid } from '../attention-grid.js';
 import { type SearchFlags, addSearchFlags, searchSettings } from '../search-flags.js';
 
@@ -30,7 +30,7 @@ export function registerGenerate(program: Command): void {
   const command = program
     .command('generate')
     .description('Continue a prompt with a trained language model: greedily (--temperature 0) or by sampling with temperature, top-k, top-p.')
-    .requiredOption('--run <dir>', 'run folder of a language model (glimpse train --task lm)')
+    .requiredOption('--run <dir>', 'run folder of a language model (glimpse train --task lm)', runDir)
     .requiredOption('--prompt <text>', 'text to continue')
     .option('--temperature <t>', '0: greedy (always the most likely token); else sampling temperature (< 1 sharper, > 1 flatter)', float(0), 1)
     .option('--top-k <k>', 'sample among the k most likely tokens (0: all)', int(0, 10_000_000), 0)

@@ -3,12 +3,13 @@ import { GlimpseError, train } from '../../index.js';
 import { RunFolder, writeTrainingCurvesPng } from '../../node.js';
 import { runAction } from '../errors.js';
 import { FORCE_HELP, checkOutput } from '../outputs.js';
+import { runDir } from '../parse.js';
 
 export function registerPlot(program: Command): void {
   program
     .command('plot')
     .description('Draw a run\'s training curves (loss per epoch, train and valid, and the validation metric) as a PNG.')
-    .requiredOption('--run <dir>', 'run folder')
+    .requiredOption('--run <dir>', 'run folder', runDir)
     .option('--out <file>', 'PNG to write (default: <run>/curves.png, replaced on each plot)')
     .option('--force', FORCE_HELP, false)
     .action(async (flags: { run: string; out?: string; force: boolean }, cmd: Command) => {

@@ -32,7 +32,7 @@ export function registerServe(program: Command): void {
   const command = program
     .command('serve')
     .description('Serve a trained run over HTTP: POST /translate (seq2seq) or /generate (language models), GET /health, /info, /openapi.json. SIGTERM or Ctrl-C stop accepting requests, finish those in flight and exit (143 / 130).')
-    .requiredOption('--run <dir>', 'run folder; repeat it to serve an ensemble of seq2seq runs (same task and vocabularies)', collectRuns)
+    .requiredOption('--run <dir>', 'run folder, or pretrained:NAME (glimpse pretrained); repeat it to serve an ensemble of seq2seq runs (same task and vocabularies)', collectRuns)
     .option('--port <n>', 'TCP port (0: any free port, printed at start)', int(0, 65_535), 8080)
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--batch-wait <ms>', 'how long a greedy batch waits for more requests before it decodes (0: none)', int(0, 1000), 1)

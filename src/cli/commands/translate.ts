@@ -39,7 +39,7 @@ export function registerTranslate(program: Command): void {
     .command('translate')
     .description('Translate sentences with a trained seq2seq run (also the synthetic tasks: reverse, dates…), from arguments or standard input, one per line; one output line per input line.')
     .argument('[sentences...]', 'sentences to translate (default: read standard input, one per line, answering as each arrives)')
-    .requiredOption('--run <dir>', 'run folder of a seq2seq model; repeat it to translate with an ensemble (averaged log-probabilities; same task and vocabularies)', collectRuns)
+    .requiredOption('--run <dir>', 'run folder of a seq2seq model, or pretrained:NAME (glimpse pretrained); repeat it to translate with an ensemble (averaged log-probabilities; same task and vocabularies)', collectRuns)
     .option('--beam <n>', `beam size (1: greedy; at most ${MAX_BEAM} and the target vocabulary)`, int(1, MAX_BEAM), 1)
     .option('--n-best <n>', 'print the n best hypotheses (at most the beam size)', int(1, MAX_BEAM), 1)
     .option('--max-tokens <n>', `longest output (at most ${MAX_OUTPUT_TOKENS.toLocaleString('en-US')})`, int(1, MAX_OUTPUT_TOKENS), 50)
