@@ -29,6 +29,8 @@ export { RunFolder, checkRunName, listRuns } from './train/run-folder.js';
 export {
   PRETRAINED, PRETRAINED_NAMES, PRETRAINED_PREFIX, pretrainedRoot, pretrainedDir, resolveRunDir, type PretrainedName, type PretrainedRule,
 } from './train/pretrained.js';
+export { exportPytorch, PYTORCH_FILES, CHECK_BATCH } from './export/pytorch/index.js';
+export { importPytorch, type ImportCheck } from './export/pytorch/import.js';
 export { derivedRunFiles, averageWeightFiles, type RunFileOut, type DerivedRunOptions } from './train/derived-run.js';
 export {
   startSession, resumeSession, trainSession, loadRun, loadTrainedModel, defaultWeights, type Session, type RunSummary,

@@ -13,6 +13,7 @@ import { registerExport } from './commands/export.js';
 import { registerServe } from './commands/serve.js';
 import { registerAverage } from './commands/average.js';
 import { registerPretrained } from './commands/pretrained.js';
+import { registerImport } from './commands/import.js';
 import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -45,5 +46,6 @@ export function buildProgram(): Command {
   registerServe(program);
   registerAverage(program);
   registerPretrained(program);
+  registerImport(program);
   return program;
 }

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { io, onnx, train } from '../../index.js';
-import { type RunFolder, defaultWeights, derivedRunFiles, loadTrainedModel, writeFileAtomic } from '../../node.js';
+import { type RunFolder, defaultWeights, derivedRunFiles, exportPytorch, loadTrainedModel, writeFileAtomic } from '../../node.js';
 import { UsageError, runAction } from '../errors.js';
 import { oneOf, runDir } from '../parse.js';
 import { checkRunOutput, writeRunOutput } from '../run-output.js';
@@ -41,6 +41,12 @@ const FORMATS = {
       dtype, metadata: { exported_from: trained.run.dir, weights, glimpse: VERSION },
     }),
   },
+  pytorch: {
+    summary: 'a PyTorch package: the model as a module with glimpse\'s state_dict names, a DistributedDataParallel training script for torchrun, the weights and the run\'s data; glimpse import brings the result back (see docs/scale.md)',
+    dtype: 'the package\'s weights are float32, as PyTorch trains them',
+    output: 'replace',
+    files: ({ trained }) => exportPytorch(trained, VERSION),
+  },
 } as const satisfies Record<string, ExportRule>;
 type ExportFormat = keyof typeof FORMATS;
 const FORMAT_NAMES = Object.keys(FORMATS) as ExportFormat[];
@@ -59,10 +65,11 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description('Export a trained run: --format onnx writes ONNX graphs that ONNX Runtime runs (see docs/onnx.md); ' +
-      '--format safetensors writes a new run folder, with --dtype f16 or bf16 in half the bytes (see docs/weights.md).')
+      '--format safetensors writes a new run folder, with --dtype f16 or bf16 in half the bytes (see docs/weights.md); ' +
+      '--format pytorch writes a package to train with PyTorch DDP (see docs/scale.md).')
     .requiredOption('--run <dir>', 'run folder to export, or pretrained:NAME (glimpse pretrained)', runDir)
     .requiredOption('--format <name>', FORMAT_NAMES.map((f) => `${f}: ${FORMATS[f].summary}`).join('; '), oneOf(FORMAT_NAMES))
-    .requiredOption('--out <dir>', 'output folder (created if missing); onnx replaces files of the same names, safetensors refuses them without --force')
+    .requiredOption('--out <dir>', 'output folder (created if missing); onnx and pytorch replace files of the same names, safetensors refuses them without --force')
     .option('--weights <which>', 'best or last checkpoint (default: best when the run has one)', oneOf(['best', 'last'] as const))
     .option('--dtype <name>', `safetensors: how the weights are stored: ${io.WEIGHT_DTYPE_NAMES.map((d) => `${d}: ${io.WEIGHT_DTYPES[d].summary}`).join('; ')} (default f32)`, oneOf(io.WEIGHT_DTYPE_NAMES))
     .option('--force', 'safetensors: replace the files of an earlier export in --out (never a training run\'s)', false)
@@ -78,7 +85,10 @@ export function registerExport(program: Command): void {
           bytes = writeRunOutput(flags.out, files);
         } else {
           mkdirSync(flags.out, { recursive: true });
-          for (const f of files) writeFileAtomic(join(flags.out, f.name), f.bytes);
+          for (const f of files) {
+            mkdirSync(dirname(join(flags.out, f.name)), { recursive: true });
+            writeFileAtomic(join(flags.out, f.name), f.bytes);
+          }
           bytes = files.reduce((n, f) => n + Buffer.byteLength(f.bytes), 0);
         }
         console.log(`wrote ${files.map((f) => f.name).join(', ')} to ${flags.out} (${(bytes / 1024).toFixed(1)} KiB)`);

@@ -1,0 +1,114 @@
+/**
+ * `glimpse import`: a run folder from what `train_ddp.py` wrote into an exported PyTorch
+ * package. The weights' names and shapes are checked against the run's model (every mismatch
+ * listed), and glimpse recomputes the loss PyTorch recorded on the package's check batch.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tensor } from '../../core/create.js';
+import { noGrad } from '../../core/grad.js';
+import { loadSafetensors, readSafetensorsHeader } from '../../io/node.js';
+import type { Seq2Seq } from '../../models/index.js';
+import { type RunFileOut, derivedRunFiles } from '../../train/derived-run.js';
+import { RunFolder } from '../../train/run-folder.js';
+import { GlimpseError } from '../../util/errors.js';
+import { readTextChecked, withCheckedFile } from '../../util/fs-node.js';
+import { PYTORCH_FILES } from './index.js';
+
+/** The check-batch losses of both sides. */
+export interface ImportCheck {
+  glimpse: number;
+  pytorch: number;
+  examples: number;
+}
+
+/** Largest |glimpse − PyTorch| loss difference accepted: 1e-4 absolute plus 1e-4 relative. */
+function agrees(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b);
+}
+
+/** Every way the file's tensors differ from the model's parameters, a line each. */
+function mismatches(file: string, model: Seq2Seq): string[] {
+  const header = withCheckedFile(file, 'weights', readSafetensorsHeader);
+  const want = new Map(Object.entries(model.stateDict()).map(([name, t]) => [name, t.shape]));
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const e of header.entries) {
+    seen.add(e.name);
+    const shape = want.get(e.name);
+    if (!shape) lines.push(`unexpected: ${e.name} [${e.shape.join(', ')}] is not a parameter of the run's model`);
+    else if (shape.join() !== e.shape.join()) lines.push(`shape: ${e.name} is [${e.shape.join(', ')}] in the file, [${shape.join(', ')}] in the model`);
+  }
+  for (const [name, shape] of want) if (!seen.has(name)) lines.push(`missing: ${name} [${shape.join(', ')}]`);
+  return lines;
+}
+
+/** The loss of `model` (eval mode) on the package's check batch, as Seq2Seq.loss computes it. */
+function checkLoss(model: Seq2Seq, file: string, ids: { srcPad: number; pad: number; bos: number }): { loss: number; examples: number } {
+  const examples = readTextChecked(file, 'text').split('\n').filter((l) => l.trim()).map((line, i) => {
+    try {
+      return JSON.parse(line) as { src: number[]; tgt: number[] };
+    } catch {
+      throw new GlimpseError(`${file}:${i + 1}: expected a JSON object {"src": [...], "tgt": [...]}`);
+    }
+  });
+  const B = examples.length;
+  const S = Math.max(...examples.map((e) => e.src.length));
+  const T = Math.max(...examples.map((e) => e.tgt.length));
+  const src = new Int32Array(B * S).fill(ids.srcPad);
+  const tgtIn = new Int32Array(B * T).fill(ids.pad);
+  const tgtOut = new Int32Array(B * T).fill(ids.pad);
+  examples.forEach((e, b) => {
+    src.set(e.src, b * S);
+    tgtOut.set(e.tgt, b * T);
+    tgtIn.set([ids.bos, ...e.tgt.slice(0, -1)], b * T);
+  });
+  model.eval();
+  const { loss } = noGrad(() => model.loss(
+    { src: tensor(src, { shape: [B, S] }), srcLengths: examples.map((e) => e.src.length) },
+    tensor(tgtIn, { shape: [B, T] }), tensor(tgtOut, { shape: [B, T] }),
+  ));
+  return { loss: loss.item(), examples: B };
+}
+
+/**
+ * The files of a run folder made from the PyTorch package `from` (its run's config and
+ * vocabularies, the trained weights as best.safetensors), and the check-batch losses when the
+ * training recorded one. Weights that do not fit the model are refused with every mismatch;
+ * a check loss that glimpse does not reproduce is refused too.
+ *
+ * @example
+ * const { files, check } = importPytorch('export/rev-torch'); // after torchrun … train_ddp.py
+ */
+export function importPytorch(from: string, options: { weights?: string } = {}): { files: RunFileOut[]; check: ImportCheck | null; weights: string } {
+  const runDir = join(from, PYTORCH_FILES.run);
+  if (!existsSync(join(runDir, 'config.json'))) {
+    throw new GlimpseError(`${from} is not a glimpse PyTorch package: it has no ${PYTORCH_FILES.run}/config.json (glimpse export --format pytorch makes one)`);
+  }
+  const run = RunFolder.open(runDir);
+  const weights = options.weights ?? join(from, PYTORCH_FILES.trained);
+  if (!existsSync(weights)) {
+    throw new GlimpseError(`${weights} does not exist: train first (torchrun … train_ddp.py writes it) or name the weights with --weights FILE`);
+  }
+  const model = run.buildModel().model as Seq2Seq;
+  const wrong = mismatches(weights, model);
+  if (wrong.length > 0) {
+    throw new GlimpseError(`${weights} does not fit the run's model (${wrong.length} mismatch${wrong.length === 1 ? '' : 'es'}):`, { details: wrong });
+  }
+  const tensors = loadSafetensors(weights).tensors;
+  model.loadStateDict(tensors);
+  let check: ImportCheck | null = null;
+  const recorded = join(from, PYTORCH_FILES.check);
+  if (!options.weights && existsSync(recorded)) {
+    const spec = JSON.parse(readTextChecked(join(from, PYTORCH_FILES.model), 'config')) as { ids: { srcPad: number; pad: number; bos: number } };
+    const torch = JSON.parse(readTextChecked(recorded, 'config')) as { loss?: unknown };
+    if (typeof torch.loss !== 'number') throw new GlimpseError(`${recorded}: expected a number at "loss"`);
+    const ours = checkLoss(model, join(from, PYTORCH_FILES.checkData), spec.ids);
+    check = { glimpse: ours.loss, pytorch: torch.loss, examples: ours.examples };
+    if (!agrees(ours.loss, torch.loss)) {
+      throw new GlimpseError(`${weights}: glimpse computes loss ${ours.loss.toFixed(6)} on ${PYTORCH_FILES.checkData}, PyTorch recorded ${torch.loss.toFixed(6)} in ${recorded}; the weights do not mean the same model on both sides`);
+    }
+  }
+  const files = derivedRunFiles(run, tensors, weights, { metadata: { imported_from: from, glimpse_import: 'pytorch' } });
+  return { files, check, weights };
+}
