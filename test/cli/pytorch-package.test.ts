@@ -28,13 +28,22 @@ function ok(args: string[]): string {
   return r.stdout;
 }
 
+const text = join(dir, 'text.txt');
+writeFileSync(text, 'the cat sat on the mat and the dog sat on the log\n'.repeat(60));
+const LM_FLAGS = ['--task', 'lm', '--data', text, '--embedding', '8', '--hidden', '16', '--batch-size', '4', '--bptt', '8', '--max-steps', '3', '--eval-every', '3'];
+
 /** A trained tiny run with `model` settings over the tiny config, exported to a package; returns the package folder. */
 function exported(name: string, model: Record<string, unknown>): string {
   const config = join(dir, `${name}.json`);
   writeFileSync(config, JSON.stringify({ ...tiny, model: { ...tiny.model, ...model } }));
-  ok(['train', '--config', config, '--runs', runs, '--name', name, '--no-progress']);
+  return exportedRun(name, ['--config', config]);
+}
+
+/** A tiny run trained with `flags`, exported to a package. */
+function exportedRun(name: string, flags: string[]): string {
+  ok(['train', ...flags, '--runs', runs, '--name', name, '--no-progress']);
   const pkg = join(dir, `${name}-torch`);
-  expect(ok(['export', '--run', join(runs, name), '--format', 'pytorch', '--out', pkg])).toMatch(/^wrote glimpse_model\.py, train_ddp\.py, model\.json, weights\.safetensors, data\/train\.jsonl, data\/check\.jsonl/);
+  expect(ok(['export', '--run', join(runs, name), '--format', 'pytorch', '--out', pkg])).toMatch(/^wrote glimpse_model\.py, train_ddp\.py, model\.json, weights\.safetensors, data\/train\.jsonl?, data\/check\.jsonl?, glimpse-run\/config\.json/);
   return pkg;
 }
 
@@ -43,14 +52,17 @@ function torchCheck(pkg: string): number {
   const script = `
 import json, os, sys, torch
 sys.path.insert(0, sys.argv[1])
-from glimpse_model import build_model, load_safetensors, save_safetensors, make_batch, batch_loss, read_examples
+from glimpse_model import build_model, load_safetensors, save_safetensors, make_batch, batch_loss, read_examples, lm_check_loss
 pkg = sys.argv[1]
 spec = json.load(open(os.path.join(pkg, 'model.json')))
 model = build_model(spec)
 model.load_state_dict(load_safetensors(os.path.join(pkg, 'weights.safetensors')))
 model.eval()
 with torch.no_grad():
-    loss = batch_loss(model, make_batch(read_examples(os.path.join(pkg, 'data', 'check.jsonl')), spec['ids']), spec['ids']).item()
+    if spec['kind'] == 'lm-rnn':
+        loss = lm_check_loss(model, json.load(open(os.path.join(pkg, 'data', 'check.json')))).item()
+    else:
+        loss = batch_loss(model, make_batch(read_examples(os.path.join(pkg, 'data', 'check.jsonl')), spec['ids']), spec['ids']).item()
 os.makedirs(os.path.join(pkg, 'out'), exist_ok=True)
 save_safetensors(os.path.join(pkg, 'out', 'model.safetensors'), model.state_dict())
 json.dump({'loss': loss}, open(os.path.join(pkg, 'out', 'check.json'), 'w'))
@@ -83,6 +95,24 @@ describe.skipIf(!hasTorch)('glimpse export --format pytorch', () => {
     expect(ok(['translate', '--run', join(dir, `${name}-back`), ...inputs])).toBe(ok(['translate', '--run', join(runs, name), ...inputs]));
   }, 120_000);
 
+  // Language models: both cells, with and without the causal attention, stepped cells (same names), tied weights.
+  const lms: [string, string[]][] = [
+    ['lm-lstm-attn', ['--model', 'lstm-attn']],
+    ['lm-gru', ['--model', 'gru', '--layers', '1']],
+    ['lm-scratch-tied', ['--model', 'lstm-scratch', '--embedding', '16', '--tie-weights']],
+  ];
+  it.each(lms)('%s: PyTorch\'s loss on the check window is glimpse\'s, and import brings the weights back', (name, flags) => {
+    const pkg = exportedRun(name, [...LM_FLAGS, ...flags]);
+    const loss = torchCheck(pkg);
+    const back = join(dir, `${name}-back`);
+    const out = ok(['import', '--from', pkg, '--run', back]);
+    const m = /^loss on 32 check tokens: glimpse (\S+), PyTorch (\S+) /.exec(out);
+    expect(m, out).not.toBeNull();
+    expect(Math.abs(Number(m![1]) - loss)).toBeLessThan(1e-5 + 1e-5 * loss);
+    const gen = ['generate', '--prompt', 'the cat', '--max-tokens', '6', '--temperature', '0'];
+    expect(ok([...gen, '--run', back])).toBe(ok([...gen, '--run', join(runs, name)]));
+  }, 120_000);
+
   it('runs under torchrun with DistributedDataParallel on 2 gloo processes, and glimpse reproduces the loss PyTorch recorded', () => {
     const pkg = exported('ddp', { attention: 'luong-general', inputFeeding: true, bridge: 'concat', dropout: 0 });
     const before = readFileSync(join(pkg, 'weights.safetensors'));
@@ -104,6 +134,19 @@ describe.skipIf(!hasTorch)('glimpse export --format pytorch', () => {
     expect(ok(['eval', '--run', back])).toMatch(/^exact /m);
     const valid = (run: string) => Number(/^loss +(\S+)$/m.exec(ok(['eval', '--run', run]))![1]);
     expect(valid(back)).not.toBeCloseTo(valid(join(runs, 'ddp')), 3);
+  }, 400_000);
+
+  it('trains a language model under torchrun on 2 processes, each on its half of the token stream', () => {
+    const pkg = exportedRun('lm-ddp', [...LM_FLAGS, '--model', 'lstm', '--dropout', '0']);
+    const r = spawnSync('torchrun', ['--redirects', '1', '--tee', '1', '--standalone', '--nproc_per_node', '2', join(pkg, 'train_ddp.py'), '--epochs', '2', '--lr', '0.01'], {
+      encoding: 'utf8', timeout: 300_000, env: { ...process.env, GLOO_SOCKET_IFNAME: 'lo', OMP_NUM_THREADS: '1' },
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/train_ddp: 2 processes \(gloo\), \d+ tokens, 12 steps per epoch of 2 x 4 streams x 8 tokens/);
+    expect(r.stdout).toMatch(/train_ddp: 24 steps in /);
+    const recorded = JSON.parse(readFileSync(join(pkg, 'out', 'check.json'), 'utf8')) as { loss: number };
+    const out = ok(['import', '--from', pkg, '--run', join(dir, 'lm-ddp-back')]);
+    expect(Math.abs(Number(/glimpse (\S+),/.exec(out)![1]) - recorded.loss)).toBeLessThan(1e-5 + 1e-5 * recorded.loss);
   }, 400_000);
 
   it('lists every mismatch of weights that do not fit the run\'s model, and writes nothing', () => {
@@ -140,26 +183,30 @@ save_safetensors(sys.argv[2], t)
 });
 
 describe('glimpse export --format pytorch: what it refuses', () => {
-  it('a language model, a Transformer and multi-head attention, each in one line saying why', () => {
+  it('Transformers, the encoder–decoder LM and multi-head attention, each in one line saying why', () => {
     const dataOnly = join(dir, 'data-only.json');
     writeFileSync(dataOnly, JSON.stringify({ task: 'reverse', data: tiny.data, train: { maxSteps: 1, evalEvery: 1 } }));
     const cases: [string[], RegExp][] = [
       [['--arch', 'transformer', '--d-model', '8', '--heads', '2', '--feedforward', '16', '--layers', '1'], /this run is --arch transformer \(use --format onnx to run it elsewhere\)/],
       [['--attention', 'multi-head', '--heads', '2', '--embedding', '8', '--encoder-hidden', '8', '--hidden', '16'], /multi-head source attention is not in the PyTorch module yet \(this run's attention is multi-head\)/],
     ];
-    const text = join(dir, 'text.txt');
-    writeFileSync(text, 'the cat sat on the mat and the dog sat on the log\n'.repeat(30));
-    ok(['train', '--task', 'lm', '--model', 'lstm', '--data', text, '--embedding', '8', '--hidden', '16', '--batch-size', '4', '--bptt', '8',
-      '--max-steps', '1', '--eval-every', '1', '--runs', runs, '--name', 'refused-lm', '--no-progress']);
-    const lm = glimpse(['export', '--run', join(runs, 'refused-lm'), '--format', 'pytorch', '--out', join(dir, 'refused-lm-torch')]);
-    expect(lm.code).toBe(1);
-    expect(lm.stderr.trim()).toBe('glimpse export: glimpse export --format pytorch writes recurrent encoder–decoder runs (--arch rnn); this run is a language model (use --format onnx to run it elsewhere)');
+    const lmBase = ['--task', 'lm', '--data', text, '--batch-size', '4', '--bptt', '8', '--max-steps', '1', '--eval-every', '1'];
+    const lmCases: [string, string[], string][] = [
+      ['transformer', ['--d-model', '8', '--heads', '2', '--feedforward', '16', '--layers', '1'], 'a Transformer language model'],
+      ['encdec-attn', ['--embedding', '8', '--hidden', '16'], 'the lesson\'s encoder–decoder language model'],
+    ];
+    for (const [model, flags, what] of lmCases) {
+      ok(['train', ...lmBase, ...flags, '--model', model, '--runs', runs, '--name', `refused-${model}`, '--no-progress']);
+      const lm = glimpse(['export', '--run', join(runs, `refused-${model}`), '--format', 'pytorch', '--out', join(dir, `refused-${model}-torch`)]);
+      expect(lm.code).toBe(1);
+      expect(lm.stderr.trim()).toBe(`glimpse export: glimpse export --format pytorch writes recurrent runs (--arch rnn); this run is ${what} (use --format onnx to run it elsewhere)`);
+    }
     for (const [i, [flags, why]] of cases.entries()) {
       ok(['train', '--config', dataOnly, ...flags, '--runs', runs, '--name', `refused-${i}`, '--no-progress']);
       const r = glimpse(['export', '--run', join(runs, `refused-${i}`), '--format', 'pytorch', '--out', join(dir, `refused-${i}-torch`)]);
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/^glimpse export: glimpse export --format pytorch writes recurrent encoder–decoder runs \(--arch rnn\); /);
+      expect(r.stderr).toMatch(/^glimpse export: glimpse export --format pytorch writes recurrent runs \(--arch rnn\); /);
       expect(r.stderr).toMatch(why);
     }
   }, 120_000);

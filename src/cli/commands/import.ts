@@ -24,7 +24,7 @@ export function registerImport(program: Command): void {
         const { files, check, weights } = importPytorch(flags.from, flags.weights ? { weights: flags.weights } : {});
         checkRunOutput(flags.run, [flags.from], files.map((f) => f.name), flags.force);
         if (check) {
-          console.log(`loss on ${check.examples} check examples: glimpse ${check.glimpse.toFixed(6)}, PyTorch ${check.pytorch.toFixed(6)} (|Δ| ${Math.abs(check.glimpse - check.pytorch).toExponential(1)})`);
+          console.log(`loss on ${check.examples} check ${check.unit}: glimpse ${check.glimpse.toFixed(6)}, PyTorch ${check.pytorch.toFixed(6)} (|Δ| ${Math.abs(check.glimpse - check.pytorch).toExponential(1)})`);
         }
         const bytes = writeRunOutput(flags.run, files);
         console.log(`wrote ${files.map((f) => f.name).join(', ')} to ${flags.run} (${(bytes / 1024).toFixed(1)} KiB) from ${weights}`);

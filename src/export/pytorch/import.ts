@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { tensor } from '../../core/create.js';
 import { noGrad } from '../../core/grad.js';
 import { loadSafetensors, readSafetensorsHeader } from '../../io/node.js';
-import type { Seq2Seq } from '../../models/index.js';
+import type { LanguageModel, Seq2Seq } from '../../models/index.js';
+import type { Module } from '../../nn/index.js';
+import { crossEntropy, reshape } from '../../ops/index.js';
 import { type RunFileOut, derivedRunFiles } from '../../train/derived-run.js';
 import { RunFolder } from '../../train/run-folder.js';
 import { GlimpseError } from '../../util/errors.js';
@@ -19,7 +21,9 @@ import { PYTORCH_FILES } from './index.js';
 export interface ImportCheck {
   glimpse: number;
   pytorch: number;
+  /** How many examples (seq2seq) or tokens (language models) the check batch holds. */
   examples: number;
+  unit: 'examples' | 'tokens';
 }
 
 /** Largest |glimpse − PyTorch| loss difference accepted: 1e-4 absolute plus 1e-4 relative. */
@@ -28,7 +32,7 @@ function agrees(a: number, b: number): boolean {
 }
 
 /** Every way the file's tensors differ from the model's parameters, a line each. */
-function mismatches(file: string, model: Seq2Seq): string[] {
+function mismatches(file: string, model: Module): string[] {
   const header = withCheckedFile(file, 'weights', readSafetensorsHeader);
   const want = new Map(Object.entries(model.stateDict()).map(([name, t]) => [name, t.shape]));
   const lines: string[] = [];
@@ -41,6 +45,26 @@ function mismatches(file: string, model: Seq2Seq): string[] {
   }
   for (const [name, shape] of want) if (!seen.has(name)) lines.push(`missing: ${name} [${shape.join(', ')}]`);
   return lines;
+}
+
+/** The loss of a language model (eval mode, zero state) on the package's check window [T, B]. */
+function lmCheckLoss(model: LanguageModel, file: string): { loss: number; examples: number } {
+  const window = JSON.parse(readTextChecked(file, 'text')) as { input?: unknown; target?: unknown };
+  const grid = (v: unknown, key: string): number[][] => {
+    if (!Array.isArray(v) || v.length === 0 || !v.every((row) => Array.isArray(row) && row.length === (v[0] as unknown[]).length && row.every(Number.isInteger))) {
+      throw new GlimpseError(`${file}: expected "${key}" to be a [T, B] array of token ids`);
+    }
+    return v as number[][];
+  };
+  const x = grid(window.input, 'input');
+  const y = grid(window.target, 'target');
+  const shape = [x.length, x[0]!.length];
+  model.eval();
+  const loss = noGrad(() => {
+    const { logits } = model.forward(tensor(Int32Array.from(x.flat()), { shape }), null);
+    return crossEntropy(reshape(logits, [-1, logits.shape[2]!]), tensor(Int32Array.from(y.flat())));
+  });
+  return { loss: loss.item(), examples: x.length * x[0]!.length };
 }
 
 /** The loss of `model` (eval mode) on the package's check batch, as Seq2Seq.loss computes it. */
@@ -90,7 +114,8 @@ export function importPytorch(from: string, options: { weights?: string } = {}):
   if (!existsSync(weights)) {
     throw new GlimpseError(`${weights} does not exist: train first (torchrun … train_ddp.py writes it) or name the weights with --weights FILE`);
   }
-  const model = run.buildModel().model as Seq2Seq;
+  const trained = run.buildModel();
+  const model = trained.model;
   const wrong = mismatches(weights, model);
   if (wrong.length > 0) {
     throw new GlimpseError(`${weights} does not fit the run's model (${wrong.length} mismatch${wrong.length === 1 ? '' : 'es'}):`, { details: wrong });
@@ -100,13 +125,19 @@ export function importPytorch(from: string, options: { weights?: string } = {}):
   let check: ImportCheck | null = null;
   const recorded = join(from, PYTORCH_FILES.check);
   if (!options.weights && existsSync(recorded)) {
-    const spec = JSON.parse(readTextChecked(join(from, PYTORCH_FILES.model), 'config')) as { ids: { srcPad: number; pad: number; bos: number } };
     const torch = JSON.parse(readTextChecked(recorded, 'config')) as { loss?: unknown };
     if (typeof torch.loss !== 'number') throw new GlimpseError(`${recorded}: expected a number at "loss"`);
-    const ours = checkLoss(model, join(from, PYTORCH_FILES.checkData), spec.ids);
-    check = { glimpse: ours.loss, pytorch: torch.loss, examples: ours.examples };
+    let ours: { loss: number; examples: number };
+    if (trained.kind === 'lm') {
+      ours = lmCheckLoss(trained.model as LanguageModel, join(from, PYTORCH_FILES.lmCheck));
+    } else {
+      const spec = JSON.parse(readTextChecked(join(from, PYTORCH_FILES.model), 'config')) as { ids: { srcPad: number; pad: number; bos: number } };
+      ours = checkLoss(trained.model as Seq2Seq, join(from, PYTORCH_FILES.checkData), spec.ids);
+    }
+    const checkFile = trained.kind === 'lm' ? PYTORCH_FILES.lmCheck : PYTORCH_FILES.checkData;
+    check = { glimpse: ours.loss, pytorch: torch.loss, examples: ours.examples, unit: trained.kind === 'lm' ? 'tokens' : 'examples' };
     if (!agrees(ours.loss, torch.loss)) {
-      throw new GlimpseError(`${weights}: glimpse computes loss ${ours.loss.toFixed(6)} on ${PYTORCH_FILES.checkData}, PyTorch recorded ${torch.loss.toFixed(6)} in ${recorded}; the weights do not mean the same model on both sides`);
+      throw new GlimpseError(`${weights}: glimpse computes loss ${ours.loss.toFixed(6)} on ${checkFile}, PyTorch recorded ${torch.loss.toFixed(6)} in ${recorded}; the weights do not mean the same model on both sides`);
     }
   }
   const files = derivedRunFiles(run, tensors, weights, { metadata: { imported_from: from, glimpse_import: 'pytorch' } });

@@ -1,7 +1,8 @@
 """A glimpse run's model in PyTorch, written by `glimpse export --format pytorch`.
 
-The module reproduces glimpse's recurrent encoder-decoder with the same state_dict names
-(src_emb, encoder, bridge, attn, decoder, W_c, out), so the weights move both ways unchanged:
+The modules reproduce glimpse's recurrent encoder-decoder (state_dict names src_emb, encoder,
+bridge, attn, decoder, W_c, out) and its recurrent language model (encoder, rnn, combine,
+decoder, as PyTorch's word_language_model), so the weights move both ways unchanged:
 `load_safetensors` reads glimpse's weights, `save_safetensors` writes what `glimpse import`
 reads back. Attention (Luong et al. 2015; Bahdanau et al. 2015):
   luong-dot      e_tj = h_t . h_j
@@ -179,11 +180,63 @@ class Seq2SeqRNN(nn.Module):
         return self.decoder(x, (h, c))
 
 
+class LanguageModelRNN(nn.Module):
+    """glimpse's `LanguageModel` (arch rnn): embedding, stacked LSTM/GRU over [T, B], optionally
+    causal dot-product self-attention over the window combined as tanh(W [h_t; c_t]), linear."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+        E, H, L = c['embeddingSize'], c['hiddenSize'], c['numLayers']
+        self.encoder = nn.Embedding(c['vocabSize'], E)
+        self.rnn = (nn.GRU if c['cell'] == 'gru' else nn.LSTM)(E, H, num_layers=L, dropout=c['dropout'] if L > 1 else 0)
+        if c['attention']:
+            self.combine = nn.Linear(2 * H, H)
+        self.decoder = nn.Linear(H, c['vocabSize'])
+        if c['tieWeights']:
+            self.decoder.weight = self.encoder.weight
+        self.drop = nn.Dropout(c['dropout'])
+        self.emb_drop = nn.Dropout(c['embeddingDropout'])
+
+    def forward(self, ids, state=None):
+        """ids [T, B] -> logits [T, B, V] and the final state (carried to the next window)."""
+        out, state = self.rnn(self.emb_drop(self.encoder(ids)), state)
+        if self.c['attention']:
+            h = out.transpose(0, 1)  # [B, T, H]; attention reads the un-dropped output
+            T = h.shape[1]
+            scores = (h @ h.transpose(1, 2)) / h.shape[2] ** 0.5
+            causal = torch.ones(T, T, dtype=torch.bool, device=h.device).triu(1)
+            context = torch.softmax(scores.masked_fill(causal, float('-inf')), -1) @ h
+            out = torch.tanh(self.combine(torch.cat([h, context], -1))).transpose(0, 1)
+        return self.decoder(self.drop(out)), state
+
+
+MODELS = {'seq2seq-rnn': Seq2SeqRNN, 'lm-rnn': LanguageModelRNN}
+
+
 def build_model(spec):
     """The model that model.json describes."""
-    if spec['kind'] != 'seq2seq-rnn':
-        raise ValueError(f"model.json: kind {spec['kind']!r} is not one this file builds")
-    return Seq2SeqRNN(spec['model'])
+    if spec['kind'] not in MODELS:
+        raise ValueError(f"model.json: kind {spec['kind']!r} is not one this file builds ({', '.join(MODELS)})")
+    return MODELS[spec['kind']](spec['model'])
+
+
+def lm_windows(ids, batch_size, bptt, device='cpu'):
+    """As word_language_model: the stream cut into batch_size contiguous columns, read in windows
+    of bptt tokens; yields (input [T, B], target [T, B])."""
+    rows = len(ids) // batch_size
+    data = torch.tensor(ids[:rows * batch_size], dtype=torch.long).view(batch_size, rows).t().contiguous().to(device)
+    for start in range(0, rows - 1, bptt):
+        T = min(bptt, rows - 1 - start)
+        yield data[start:start + T], data[start + 1:start + 1 + T]
+
+
+def lm_check_loss(model, check, device='cpu'):
+    """Mean cross-entropy of the check window (data/check.json), from a zero state."""
+    x = torch.tensor(check['input'], dtype=torch.long, device=device)
+    y = torch.tensor(check['target'], dtype=torch.long, device=device)
+    logits, _ = model(x)
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
 
 
 def make_batch(examples, ids, device='cpu'):
