@@ -13,7 +13,7 @@ describe('glimpse lesson', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ {2}lstm-vs-gru {2,}LSTM and GRU, each with and without attention/m);
     const names = [...r.stdout.matchAll(/^ {2}(\S+) {2,}\S/gm)].map((m) => m[1]);
-    expect(names).toEqual(['lstm-vs-gru', 'context-vector', 'bottleneck', 'attention']);
+    expect(names).toEqual(['language-models', 'lstm-vs-gru', 'context-vector', 'bottleneck', 'attention']);
   });
 
   it('lstm-vs-gru --quick trains four models, prints their table and writes the chart, only inside --out', () => {
@@ -35,6 +35,29 @@ describe('glimpse lesson', () => {
     const results = JSON.parse(readFileSync(join(cwd, 'out', 'results.json'), 'utf8')) as { results: { model: string; steps: number }[] };
     expect(results.results.map((x) => x.steps)).toEqual([6, 6, 6, 6]);
     expect(existsSync(join(cwd, 'out', 'runs', 'gru-attn', 'metrics.jsonl'))).toBe(true);
+  });
+
+  it('language-models --quick trains the three LMs on a text, samples each, shows the two LSTMs are one model and writes the chart', () => {
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    writeFileSync(join(cwd, 'text.txt'), 'ROMEO : the king is dead , long live the king .\nJULIET : the night is long .\n'.repeat(40));
+    const r = glimpse(['lesson', 'language-models', '--quick', '--out', 'out', '--data', 'text.txt', '--seed', '2'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(cwd).sort()).toEqual(['out', 'text.txt']);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('Three language models on text.txt, seed 2');
+    expect(lines[1]).toMatch(/^model +parameters +train time +tokens\/s +test ppl \(best\)$/);
+    const rows = lines.slice(3, 6).map((l) => l.split(/ {2,}/));
+    expect(rows.map((c) => c[0])).toEqual(['lstm', 'lstm-scratch', 'encdec-attn']);
+    // The stepped LSTM has the fused one's parameters, name for name.
+    expect(rows[1]![1]).toBe(rows[0]![1]);
+    for (const c of rows) expect(Number(c[4])).toBeGreaterThan(1);
+    expect(r.stdout).toMatch(/^ {2}lstm: romeo: \S/m);
+    expect(r.stdout).toMatch(/^ {2}encdec-attn: romeo: \S/m);
+    const diff = Number(/largest \|difference\| of their logits (\S+) /.exec(r.stdout)![1]);
+    expect(diff).toBeLessThan(1e-4);
+    expect(readFileSync(join(cwd, 'out', 'language-models.png')).subarray(0, 4).equals(PNG)).toBe(true);
+    const results = JSON.parse(readFileSync(join(cwd, 'out', 'results.json'), 'utf8')) as { results: { model: string; steps: number }[] };
+    expect(results.results.map((x) => x.steps)).toEqual([12, 12, 12]);
   });
 
   it('context-vector --quick computes one step by hand and with the ops, which agree, and writes its pictures', () => {
@@ -104,7 +127,7 @@ describe('glimpse lesson', () => {
   it('rejects an unknown lesson and an --out that is a file, with one line and exit 2', () => {
     const unknown = glimpse(['lesson', 'nope']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toBe('glimpse lesson: unknown lesson "nope"; the lessons are: lstm-vs-gru, context-vector, bottleneck, attention (glimpse lesson lists them with a line each)');
+    expect(unknown.stderr.trim()).toBe('glimpse lesson: unknown lesson "nope"; the lessons are: language-models, lstm-vs-gru, context-vector, bottleneck, attention (glimpse lesson lists them with a line each)');
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
     const r = glimpse(['lesson', 'lstm-vs-gru', '--quick', '--out', file]);

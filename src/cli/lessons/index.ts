@@ -6,9 +6,11 @@ import type { LessonRule } from './lesson.js';
 import { attention } from './attention.js';
 import { bottleneck } from './bottleneck.js';
 import { contextVector } from './context-vector.js';
+import { languageModels } from './language-models.js';
 import { lstmVsGru } from './lstm-vs-gru.js';
 
 const table = {
+  'language-models': languageModels,
   'lstm-vs-gru': lstmVsGru,
   'context-vector': contextVector,
   bottleneck,
