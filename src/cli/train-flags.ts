@@ -153,6 +153,10 @@ export const CONFIG_FLAGS = {
   samplingK: { flags: '--sampling-k <k>', help: 'scheduled sampling: the decay\'s k', parse: float(0), target: objective('samplingK'), applies: rnnOnly },
   samplingC: { flags: '--sampling-c <c>', help: 'scheduled sampling, linear: slope c per step (default 0.001)', parse: float(0), target: objective('samplingC'), applies: rnnOnly },
   samplingMin: { flags: '--sampling-min <ε>', help: 'scheduled sampling, linear: the floor ε (default 0)', parse: float(0, 1), target: objective('samplingMin'), applies: rnnOnly },
+  freeRunningEval: {
+    flags: '--free-running-eval', help: 'seq2seq RNN: every evaluation also reports the free-running loss and perplexity (the decoder fed its own predictions), drawn beside the teacher-forced loss by glimpse plot',
+    target: objective('freeRunningEval'), applies: rnnOnly,
+  },
   wordDropout: { flags: '--word-dropout <p>', help: 'seq2seq RNN: hide each decoder input word (its embedding) with probability p in training', parse: float(0, 1), target: objective('wordDropout'), applies: rnnOnly },
 } satisfies Record<string, ConfigFlag>;
 

@@ -10,6 +10,7 @@ import type { Tensor } from '../core/tensor.js';
 import type { InitOptions, Module, RecurrentState } from '../nn/index.js';
 import { type ConfigSpec, resolveConfig } from '../util/config.js';
 import { GlimpseError } from '../util/errors.js';
+import type { Rng } from '../util/rng.js';
 import { ENCODER_DECODER_LM_SPEC, EncoderDecoderLm, type EncoderDecoderLmConfig } from './encdec-lm.js';
 import { LANGUAGE_MODEL_SPEC, LanguageModel, type LanguageModelConfig } from './lm.js';
 import { SEQ2SEQ_SPEC, Seq2Seq, type Seq2SeqConfig, type SourceBatch } from './seq2seq.js';
@@ -49,7 +50,7 @@ export interface Seq2SeqLike<S = unknown> extends Module {
    */
   readonly maxLength?: { readonly length: number; readonly key: string };
   /** Mean cross-entropy over the real target tokens, and how many there are. */
-  loss(batch: SourceBatch, tgtIn: Tensor, tgtOut: Tensor, options?: { teacherForcing?: number; wordDropout?: number; labelSmoothing?: number }): { loss: Tensor; tokens: number };
+  loss(batch: SourceBatch, tgtIn: Tensor, tgtOut: Tensor, options?: { teacherForcing?: number; wordDropout?: number; labelSmoothing?: number; rng?: Rng }): { loss: Tensor; tokens: number };
   /** Teacher-forced logits [B, T, V] and the attention [B, T, S] (null without). */
   forward(batch: SourceBatch, tgtIn: Tensor): { logits: Tensor; attention: Tensor | null };
   /** Encodes a source batch (no grad): the state decoding starts from. */

@@ -17,6 +17,7 @@ export function curvesFromLog(log: readonly Record<string, unknown>[], task: Tas
     epoch: at(e.step, e.epoch),
     trainLoss: e.trainLoss ?? null,
     validLoss: e.metrics.loss ?? null,
+    validLossFree: e.metrics.loss_free ?? null,
     validMetric: e.metrics[metric] ?? null,
     metricName: label,
   }));

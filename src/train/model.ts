@@ -90,7 +90,7 @@ export function seq2seqExperiment(
     },
     wordDropout: config.objective.wordDropout ?? 0,
     labelSmoothing: config.objective.labelSmoothing, pad: tgt.id('<pad>'), bos: tgt.id('<bos>'), eos: tgt.id('<eos>'),
-    accuracy: rule.accuracy, primary: rule.primary,
+    accuracy: rule.accuracy, primary: rule.primary, freeRunning: config.objective.freeRunningEval ?? false,
   });
   return { kind: 'seq2seq', config, model: trained.model, task, vocabs: { src, tgt }, references };
 }

@@ -30,6 +30,11 @@ export interface ObjectiveConfig {
   samplingMin?: number;
   /** seq2seq: probability of hiding a decoder input word. */
   wordDropout?: number;
+  /**
+   * seq2seq RNNs: every evaluation also reports the free-running loss and perplexity (the
+   * decoder fed its own greedy predictions), so the exposure-bias gap shows on the curves.
+   */
+  freeRunningEval?: boolean;
 }
 
 /** A model's config as a run stores it: its architecture and that architecture's settings (no vocabulary sizes). */
@@ -74,6 +79,7 @@ const SEQ2SEQ_OBJECTIVE: ConfigSpec<Required<ObjectiveConfig>> = {
   samplingC: { type: 'number', min: 0, default: 1e-3 },
   samplingMin: { type: 'number', min: 0, max: 1, default: 0 },
   wordDropout: { type: 'number', min: 0, max: 1, maxExclusive: true, default: 0 },
+  freeRunningEval: { type: 'boolean', default: false },
 };
 
 /** The decay's own checks: its k, and no setting it does not read (given: the keys the user set). */

@@ -16,6 +16,8 @@ export interface EpochRecord {
   trainLoss?: number | null;
   /** Loss on the validation set after the epoch. */
   validLoss?: number | null;
+  /** Free-running validation loss (the decoder fed its own predictions), where the task reports it. */
+  validLossFree?: number | null;
   /** The validation metric after the epoch (perplexity, accuracy, BLEU, …). */
   validMetric?: number | null;
   /** Name of `validMetric`, e.g. `'perplexity'`, `'accuracy'`, `'BLEU'`. */
@@ -54,6 +56,9 @@ const OP = 'trainingCurves';
 const MAX_STEP_POINTS = 800;
 
 type Point = { x: number; y: number; series: string };
+
+/** The loss panel's series of the free-running validation loss (exposure bias: its gap to 'valid'). */
+const FREE = 'valid, free-running';
 type Panel = Extract<TopLevelSpec, { hconcat: unknown }>['hconcat'][number];
 type LayerPanel = Extract<Panel, { layer: unknown }>;
 type Layer = LayerPanel['layer'][number];
@@ -85,6 +90,7 @@ export function trainingCurvesSpec(history: readonly EpochRecord[], opts: Traini
   for (const r of epochs) {
     if (finite(r.trainLoss)) lossPoints.push({ x: r.epoch, y: r.trainLoss, series: 'train' });
     if (finite(r.validLoss)) lossPoints.push({ x: r.epoch, y: r.validLoss, series: 'valid' });
+    if (finite(r.validLossFree)) lossPoints.push({ x: r.epoch, y: r.validLossFree, series: FREE });
   }
   const { points: stepPoints, xTitle } = placeSteps(opts, epochs);
   const metricPoints = epochs.filter((r) => finite(r.validMetric)).map((r) => ({ x: r.epoch, y: r.validMetric as number }));
@@ -209,13 +215,15 @@ function lastLosses(lossPoints: readonly Point[], stepPoints: readonly Point[]):
   const valid = last('valid');
   if (train) parts.push(`train ${short(train.y)}`);
   if (valid) parts.push(`valid ${short(valid.y)}`);
+  const free = last(FREE);
+  if (free) parts.push(`free-running ${short(free.y)}`);
   if (parts.length > 0) return `last evaluation: ${parts.join(' · ')}`;
   return `last step: ${short(stepPoints[stepPoints.length - 1]!.y)}`;
 }
 
 function lossPanel(lossPoints: Point[], stepPoints: Point[], stepName: string, x: XEncoding, width: number, height: number): LayerPanel {
-  const seriesOrder = [stepName, 'train', 'valid'].filter((s) => [...stepPoints, ...lossPoints].some((p) => p.series === s));
-  const colorOf: Record<string, string> = { [stepName]: SERIES_COLORS.trainSteps, train: SERIES_COLORS.train, valid: SERIES_COLORS.valid };
+  const seriesOrder = [stepName, 'train', 'valid', FREE].filter((s) => [...stepPoints, ...lossPoints].some((p) => p.series === s));
+  const colorOf: Record<string, string> = { [stepName]: SERIES_COLORS.trainSteps, train: SERIES_COLORS.train, valid: SERIES_COLORS.valid, [FREE]: SERIES_COLORS.validFree };
   const color = { field: 'series', type: 'nominal' as const, scale: { domain: seriesOrder, range: seriesOrder.map((s) => colorOf[s]) } };
   const y = {
     field: 'y', type: 'quantitative' as const, title: 'loss', scale: yScaleFor([...lossPoints, ...stepPoints].map((p) => p.y)),

@@ -18,6 +18,7 @@ export const SERIES_COLORS = {
   trainSteps: '#9ecae9',
   valid: '#f58518',
   metric: '#54a24b',
+  validFree: '#e45756',
 } as const;
 
 /** Vega-Lite config shared by every chart; charts override sizes where the layout needs it. */

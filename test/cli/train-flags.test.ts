@@ -67,6 +67,26 @@ describe('glimpse train flags', () => {
     }
   });
 
+  it('--free-running-eval logs the free-running loss at every evaluation and glimpse plot draws it; a Transformer refuses it', () => {
+    const r = glimpse(['train', ...TINY, '--name', 'free', '--free-running-eval', '--max-steps', '20', '--eval-every', '10', '--steps-per-epoch', '10', '--lr', '0.01']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(config('free').objective.freeRunningEval).toBe(true);
+    const evals = events('free').filter((e) => e.type === 'eval');
+    expect(evals).toHaveLength(2);
+    for (const e of evals) {
+      expect(e.metrics.ppl_free).toBeCloseTo(Math.exp(e.metrics.loss_free), 8);
+      expect(e.metrics.loss_free).toBeGreaterThan(0);
+    }
+    expect(r.stderr).toMatch(/^step 10 \(epoch 1\): .*loss_free \d+\.\d+, ppl_free \d+\.\d+/m);
+    const png = join(dir, 'free.png');
+    expect(glimpse(['plot', '--run', join(runs, 'free'), '--out', png]).code).toBe(0);
+    expect(existsSync(png)).toBe(true);
+    expect(events('sched-none').filter((e) => e.type === 'eval')[0].metrics.loss_free).toBeUndefined();
+    const t = glimpse(['train', '--runs', runs, '--no-progress', '--task', 'reverse', '--arch', 'transformer', '--free-running-eval']);
+    expect(t.code).toBe(2);
+    expect(oneLine(t.stderr)[0]).toMatch(/^glimpse train: --free-running-eval /);
+  });
+
   it('every optimizer option has a flag: SGD with Nesterov momentum, Adam with its betas and eps', () => {
     const sgd = glimpse(['train', ...TINY, '--name', 'sgd', '--optimizer', 'sgd', '--momentum', '0.9', '--nesterov', '--lr', '0.05', '--max-steps', '4']);
     expect(sgd.code, sgd.stderr).toBe(0);

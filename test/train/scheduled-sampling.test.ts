@@ -4,7 +4,9 @@ import { Seq2Seq } from '../../src/models/seq2seq.js';
 import { resolveRunConfig } from '../../src/train/run-config.js';
 import { SAMPLING_DECAYS } from '../../src/train/scheduled-sampling.js';
 import { Seq2SeqTask, type Seq2SeqTaskOptions } from '../../src/train/tasks/seq2seq.js';
-import { manualSeed } from '../../src/util/rng.js';
+import { defaultRng, manualSeed } from '../../src/util/rng.js';
+import { noGrad } from '../../src/core/grad.js';
+import { freeRunningLoss } from '../../src/train/evaluate.js';
 import { Trainer, config } from './helpers.js';
 
 const p = { k: null, c: 1e-3, min: 0.1, teacherForcing: 1 };
@@ -51,5 +53,21 @@ describe('training with scheduled sampling and word dropout', () => {
     const { task, losses } = await trainTiny(options);
     expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.8);
     if (options.scheduledSampling) expect(task.teacherForcingAt(59)).toBeLessThan(0.7); // the model did feed itself
+  }, 120_000);
+});
+
+describe('free-running perplexity tracked during training (freeRunning)', () => {
+  it('logs loss_free and ppl_free at every evaluation, equal to glimpse eval\'s, without moving the training\'s random stream', async () => {
+    const { task } = await trainTiny({ freeRunning: true });
+    const split = task.data.valid;
+    const before = defaultRng().getState();
+    const m = noGrad(() => task.evaluate('valid'));
+    expect(defaultRng().getState()).toEqual(before);
+    expect(m.ppl_free).toBeCloseTo(Math.exp(m.loss_free!), 10);
+    expect(m.loss_free).toBeCloseTo(freeRunningLoss(task.model, split, task.options, 250), 5);
+    // Fed its own guesses, the decoder does worse than with the reference: the exposure-bias gap.
+    expect(m.loss_free!).toBeGreaterThan(m.loss!);
+    const { task: plain } = await trainTiny({});
+    expect(noGrad(() => plain.evaluate('valid')).loss_free).toBeUndefined();
   }, 120_000);
 });

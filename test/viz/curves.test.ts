@@ -77,6 +77,17 @@ describe('trainingCurvesSpec', () => {
   });
 });
 
+describe('the free-running validation loss', () => {
+  it('is a third series of the loss panel, named in its subtitle', () => {
+    const withFree = history.map((r) => ({ ...r, validLossFree: (r.validLoss as number) + 0.5 }));
+    const spec = trainingCurvesSpec(withFree) as unknown as Spec & { hconcat: { title: { subtitle?: string } }[] };
+    const loss = rows(spec.hconcat[0]!.layer);
+    expect(loss.filter((r) => r.series === 'valid, free-running').map((r) => r.y)).toEqual(withFree.map((r) => r.validLossFree));
+    expect(spec.hconcat[0]!.title.subtitle).toMatch(/valid \S+ · free-running \S+$/);
+    expect(rows((trainingCurvesSpec(history) as unknown as Spec).hconcat[0]!.layer).some((r) => r.series === 'valid, free-running')).toBe(false);
+  });
+});
+
 describe('training curves picture', () => {
   it('SVG has the title, panel titles, axes, legend and best-epoch note', async () => {
     const svg = await trainingCurvesSvg(history, { title: 'Shakespeare LM', textWidth: dejavuTextWidth });

@@ -48,7 +48,7 @@ export function registerEval(program: Command): void {
         if (experiment.kind === 'seq2seq') {
           const { model, task } = experiment;
           const examples = task.data[flags.split];
-          if (loaded.length === 1) metrics.ppl_free = Math.exp(train.freeRunningLoss(model, examples, task.options));
+          if (loaded.length === 1 && metrics.ppl_free === undefined) metrics.ppl_free = Math.exp(train.freeRunningLoss(model, examples, task.options));
           if (refs && flags.bleu) {
             const decoding = describeSearch(flags.beam, search);
             const progress = new Progress(`decoding (${decoding})`);

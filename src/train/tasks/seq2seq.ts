@@ -5,7 +5,7 @@ import { greedy } from '../../decode/index.js';
 import { sequenceAccuracy } from '../../metrics/index.js';
 import type { Seq2SeqLike, SourceBatch } from '../../models/index.js';
 import { GlimpseError } from '../../util/errors.js';
-import type { Rng } from '../../util/rng.js';
+import { Rng } from '../../util/rng.js';
 import { SAMPLING_DECAYS, type SamplingDecay } from '../scheduled-sampling.js';
 import type { EpochPlan, Metrics, TrainingTask } from '../types.js';
 
@@ -30,6 +30,12 @@ export interface Seq2SeqTaskOptions {
   primary?: { name: string; mode: 'min' | 'max' };
   /** Batch size when decoding for accuracy. */
   evalBatchSize?: number;
+  /**
+   * Also report the free-running loss and perplexity (`loss_free`, `ppl_free`): the decoder fed
+   * its own greedy predictions instead of the reference, so the exposure-bias gap shows beside
+   * the teacher-forced figures on the curves.
+   */
+  freeRunning?: boolean;
 }
 
 /** Tensors of one padded batch, batch-first. */
@@ -106,14 +112,18 @@ export class Seq2SeqTask implements TrainingTask<Seq2SeqTensors> {
     const examples = this.data[split];
     const size = this.options.evalBatchSize ?? 250;
     let total = 0;
+    let totalFree = 0;
     let tokens = 0;
     const predictions: number[][] = [];
+    // Its own generator, so that evaluating never moves the training's random stream.
+    const rng = new Rng(0);
     for (let k = 0; k < examples.length; k += size) {
       const indices = Array.from({ length: Math.min(size, examples.length - k) }, (_, i) => k + i);
       const b = this.batch(examples, indices);
       const { loss, tokens: n } = this.model.loss(b, b.tgtIn, b.tgtOut);
       total += loss.item() * n;
       tokens += n;
+      if (this.options.freeRunning) totalFree += this.model.loss(b, b.tgtIn, b.tgtOut, { teacherForcing: 0, rng }).loss.item() * n;
       if (this.options.accuracy) {
         const maxTokens = Math.min(Math.max(...indices.map((i) => examples[i]!.tgt.length)) + 1, this.model.maxLength?.length ?? Infinity);
         const hyps = greedy(this.model.asStepModel(), this.model.startState(b), indices.length, { start: this.options.bos, end: this.options.eos, maxTokens });
@@ -122,6 +132,10 @@ export class Seq2SeqTask implements TrainingTask<Seq2SeqTensors> {
     }
     const loss = total / tokens;
     const metrics: Metrics = { loss, ppl: Math.exp(loss) };
+    if (this.options.freeRunning) {
+      metrics.loss_free = totalFree / tokens;
+      metrics.ppl_free = Math.exp(metrics.loss_free);
+    }
     if (this.options.accuracy) {
       // References without their <eos>: a prediction is exact when it ended at the right place.
       const refs = examples.map((e) => Array.from(e.tgt.subarray(0, e.tgt.length - 1)));
