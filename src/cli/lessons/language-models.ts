@@ -49,19 +49,19 @@ async function run(ctx: LessonContext): Promise<void> {
   const curves: { name: string; points: { x: number; y: number }[] }[] = [];
   const results: Record<string, unknown>[] = [];
   const samples: string[] = [];
-  const dirs: Partial<Record<(typeof MODELS)[number], string>> = {};
+  const loaded: Partial<Record<(typeof MODELS)[number], ReturnType<typeof loadTrainedModel>>> = {};
   for (const name of MODELS) {
     const config = train.resolveRunConfig({ task: 'lm', modelName: name, data: budget.data, model: budget.model(name), train: budget.train });
     const session = startSession(config, { runsDir: join(ctx.out, 'runs'), name, version: VERSION });
     const params = session.experiment.model.numParameters();
     ctx.say(`training ${name} (${params.toLocaleString('en-US')} parameters)…`);
     const summary = await trainSession(session);
-    dirs[name] = session.run.dir;
     const evals = session.run.metrics().filter((r) => r.type === 'eval') as unknown as { step: number; metrics: Record<string, number> }[];
     curves.push({ name, points: evals.map((e) => ({ x: e.step, y: e.metrics.ppl! })) });
     const tps = tokensPerSecond(session.run);
     const test = summary.test?.ppl ?? NaN;
-    const trained = loadTrainedModel(session.run.dir);
+    const trained = loadTrainedModel(session.run.dir); // its best weights, in eval mode
+    loaded[name] = trained;
     const prompt = 'ROMEO :';
     const sample = train.generateText(trained, prompt, { maxTokens: ctx.quick ? 8 : 30, temperature: 0.8, rng: new Rng(ctx.seed) }).text;
     samples.push(`${name}: ${sample.replace(/\s+/g, ' ')}`);
@@ -75,8 +75,8 @@ async function run(ctx: LessonContext): Promise<void> {
   for (const s of samples) ctx.print(`  ${s}`);
 
   // The stepped LSTM is the fused one computed differently: the same weights give the same logits.
-  const fused = loadTrainedModel(dirs.lstm!);
-  const stepped = loadTrainedModel(dirs['lstm-scratch']!);
+  const fused = loaded.lstm!;
+  const stepped = loaded['lstm-scratch']!;
   let diff = NaN;
   if (fused.kind === 'lm' && stepped.kind === 'lm') {
     stepped.model.loadStateDict(fused.model.stateDict());

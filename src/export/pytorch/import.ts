@@ -10,9 +10,11 @@ import { noGrad } from '../../core/grad.js';
 import { loadSafetensors, readSafetensorsHeader } from '../../io/node.js';
 import type { LanguageModel, Seq2Seq } from '../../models/index.js';
 import type { Module } from '../../nn/index.js';
+import { makeSeq2SeqBatch } from '../../data/index.js';
 import { crossEntropy, reshape } from '../../ops/index.js';
 import { type RunFileOut, derivedRunFiles } from '../../train/derived-run.js';
 import { RunFolder } from '../../train/run-folder.js';
+import { batchTensors } from '../../train/tasks/seq2seq.js';
 import { GlimpseError } from '../../util/errors.js';
 import { readTextChecked, withCheckedFile } from '../../util/fs-node.js';
 import { PYTORCH_FILES } from './index.js';
@@ -67,32 +69,20 @@ function lmCheckLoss(model: LanguageModel, file: string): { loss: number; exampl
   return { loss: loss.item(), examples: x.length * x[0]!.length };
 }
 
-/** The loss of `model` (eval mode) on the package's check batch, as Seq2Seq.loss computes it. */
-function checkLoss(model: Seq2Seq, file: string, ids: { srcPad: number; pad: number; bos: number }): { loss: number; examples: number } {
+/** The loss of `model` (eval mode) on the package's check batch, batched as training batches it. */
+function checkLoss(model: Seq2Seq, file: string, ids: { pad: number; bos: number }): { loss: number; examples: number } {
   const examples = readTextChecked(file, 'text').split('\n').filter((l) => l.trim()).map((line, i) => {
     try {
-      return JSON.parse(line) as { src: number[]; tgt: number[] };
+      const e = JSON.parse(line) as { src: number[]; tgt: number[] };
+      return { src: Int32Array.from(e.src), tgt: Int32Array.from(e.tgt) };
     } catch {
       throw new GlimpseError(`${file}:${i + 1}: expected a JSON object {"src": [...], "tgt": [...]}`);
     }
   });
-  const B = examples.length;
-  const S = Math.max(...examples.map((e) => e.src.length));
-  const T = Math.max(...examples.map((e) => e.tgt.length));
-  const src = new Int32Array(B * S).fill(ids.srcPad);
-  const tgtIn = new Int32Array(B * T).fill(ids.pad);
-  const tgtOut = new Int32Array(B * T).fill(ids.pad);
-  examples.forEach((e, b) => {
-    src.set(e.src, b * S);
-    tgtOut.set(e.tgt, b * T);
-    tgtIn.set([ids.bos, ...e.tgt.slice(0, -1)], b * T);
-  });
+  const b = batchTensors(makeSeq2SeqBatch(examples, examples.map((_, i) => i), ids, { batchFirst: true }));
   model.eval();
-  const { loss } = noGrad(() => model.loss(
-    { src: tensor(src, { shape: [B, S] }), srcLengths: examples.map((e) => e.src.length) },
-    tensor(tgtIn, { shape: [B, T] }), tensor(tgtOut, { shape: [B, T] }),
-  ));
-  return { loss: loss.item(), examples: B };
+  const { loss } = noGrad(() => model.loss(b, b.tgtIn, b.tgtOut));
+  return { loss: loss.item(), examples: examples.length };
 }
 
 /**
@@ -131,7 +121,7 @@ export function importPytorch(from: string, options: { weights?: string } = {}):
     if (trained.kind === 'lm') {
       ours = lmCheckLoss(trained.model as LanguageModel, join(from, PYTORCH_FILES.lmCheck));
     } else {
-      const spec = JSON.parse(readTextChecked(join(from, PYTORCH_FILES.model), 'config')) as { ids: { srcPad: number; pad: number; bos: number } };
+      const spec = JSON.parse(readTextChecked(join(from, PYTORCH_FILES.model), 'config')) as { ids: { pad: number; bos: number } };
       ours = checkLoss(trained.model as Seq2Seq, join(from, PYTORCH_FILES.checkData), spec.ids);
     }
     const checkFile = trained.kind === 'lm' ? PYTORCH_FILES.lmCheck : PYTORCH_FILES.checkData;

@@ -181,7 +181,7 @@ More data is more of the same in \`data/\` (ids from \`glimpse-run/vocab.*.json\
  * saying why.
  *
  * @example
- * const files = exportPytorch(loadTrainedModel('runs/rev'), 'runs/rev', VERSION);
+ * const files = exportPytorch(loadTrainedModel('runs/rev'), VERSION);
  */
 export function exportPytorch(trained: TrainedModel & { run: RunFolder }, version: string): { name: string; bytes: Uint8Array | string }[] {
   const pack = packerOf(trained);
