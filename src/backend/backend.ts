@@ -63,7 +63,10 @@ export interface GemmParams {
   transA: boolean;
   /** B[b] is stored n×k (instead of k×n). */
   transB: boolean;
-  /** Elements between consecutive batch matrices; 0 broadcasts one matrix to every batch. */
+  /**
+   * Elements between consecutive batch matrices; 0 broadcasts one matrix to every batch. For C,
+   * 0 sums every product into one matrix (`accumulate` then says whether the sum adds to C).
+   */
   strideA: number;
   strideB: number;
   strideC: number;

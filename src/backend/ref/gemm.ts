@@ -35,7 +35,8 @@ export function gemm(p: GemmParams, a: FloatArray, b: FloatArray, c: FloatArray)
         }
       }
       const crow = co + i * n;
-      if (accumulate) for (let j = 0; j < n; j++) c[crow + j]! += acc[j]!;
+      // A shared C (strideC 0) sums every product: only the first may overwrite it.
+      if (accumulate || (strideC === 0 && bi > 0)) for (let j = 0; j < n; j++) c[crow + j]! += acc[j]!;
       else for (let j = 0; j < n; j++) c[crow + j] = acc[j]!;
     }
   }

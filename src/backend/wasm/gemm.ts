@@ -65,6 +65,15 @@ export interface GemmOperands {
 export function gemmOnArena(rt: Runtime, p: GemmParams, ops: GemmOperands): void {
   const { batch, m, n, k } = p;
   if (batch === 0 || m === 0 || n === 0) return;
+  if (batch > 1 && p.strideC === 0) {
+    // Products summed into one shared C run one after another, in batch order: chunks of
+    // different batches on different threads would race on the same C blocks.
+    for (let i = 0; i < batch; i++) {
+      const one = { ...p, batch: 1, accumulate: p.accumulate || i > 0 };
+      gemmOnArena(rt, one, { ...ops, a: ops.a + i * p.strideA * 4, b: ops.b + i * p.strideB * 4 });
+    }
+    return;
+  }
   const pl = plan(batch, m, n, k, rt.threads, NR);
   const scratchFloats = (pl.mc + pl.nc) * pl.kc + MR * NR;
   const threads = pl.inline ? 1 : rt.threads;

@@ -85,6 +85,8 @@ const CASES: ParityCase[] = [
     blocked(be, params({ batch: 4, m, n, k, transB: true, strideA: m * k, strideB: 0, strideC: m * n }), 3);
     blocked(be, params({ batch: 4, m, n, k, transA: true, strideA: 0, strideB: k * n, strideC: m * n, accumulate: true }), 4);
     blocked(be, params({ batch: 6, m, n, k, strideA: m * k, strideB: k * n, strideC: 0, accumulate: true }), 5);
+    blocked(be, params({ batch: 6, m, n, k, strideA: m * k, strideB: k * n, strideC: 0 }), 8);
+    blocked(be, params({ batch: 9, m: 40, n: 70, k: 33, transA: true, strideA: 40 * 33, strideB: 0, strideC: 0, accumulate: true }), 9);
     blocked(be, params({ batch: 64, m: 40, n: 40, k: 40, strideA: 1600, strideB: 1600, strideC: 1600 }), 6);
     blocked(be, params({ batch: 0, m, n, k }), 7);
   }),
