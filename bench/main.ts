@@ -3,7 +3,7 @@
  *
  * Runs one workload of ../shared/bench/PROTOCOL.md (bench/workloads/), prints progress on
  * stderr and the table (metric | glimpse | PyTorch | ratio) on stdout, and with --json writes
- * the protocol's report. Workloads: w1 … w5, kernels (= w4), memory, serve (HTTP load test), all. `--rounds N` runs the workload (glimpse
+ * the protocol's report. Workloads: w1 … w5, kernels (= w4), memory, serve (HTTP load test), onnx (decoding beside ONNX Runtime), all. `--rounds N` runs the workload (glimpse
  * then PyTorch) N times back to back and keeps each side's best figure: interleaved rounds
  * give both sides the same chances on a machine shared with other work.
  */
@@ -13,13 +13,14 @@ import { type Figure, load, machine, progress, table, writeReport } from './lib/
 import { FULL, QUICK } from './lib/timing.js';
 import { kernels } from './workloads/kernels.js';
 import { memory } from './workloads/memory.js';
+import { onnxDecode } from './workloads/onnx-decode.js';
 import { w1 } from './workloads/w1.js';
 import { w2, w5 } from './workloads/translation.js';
 import { w3, w3b } from './workloads/w3.js';
 import { serveLoad } from './workloads/serve-load.js';
 import type { Workload } from './workloads/types.js';
 
-const WORKLOADS: Record<string, Workload> = { kernels, w4: kernels, w1, w2, w3, w3b, w5, memory, serve: serveLoad };
+const WORKLOADS: Record<string, Workload> = { kernels, w4: kernels, w1, w2, w3, w3b, w5, memory, serve: serveLoad, onnx: onnxDecode };
 
 /** The workloads `all` runs, in order. */
 const PROTOCOL_ORDER = { kernels, w1, w2, w3, w3b, w5 } as const;
@@ -118,13 +119,13 @@ async function main(): Promise<void> {
   const loadStart = load();
   progress(`${args.name}: backend ${backend}, ${threads} thread(s), ${m.cores} cores (${m.cpu}), load average ${loadStart.toFixed(2)}${args.quick ? ', quick' : ''}`);
   if (loadStart > m.cores / 2) progress(`warning: the machine is busy (load ${loadStart.toFixed(2)} on ${m.cores} cores): figures will be low and noisy`);
-  let result = await args.workload.run({ quick: args.quick, timing: args.quick ? QUICK : FULL });
+  let result = await args.workload.run({ quick: args.quick, timing: args.quick ? QUICK : FULL, threads });
   for (let round = 2; round <= args.rounds; round++) {
     progress(`round ${round} of ${args.rounds}`);
-    const next = await args.workload.run({ quick: args.quick, timing: args.quick ? QUICK : FULL });
+    const next = await args.workload.run({ quick: args.quick, timing: args.quick ? QUICK : FULL, threads });
     result = { ...next, figures: bestOf(result.figures, next.figures) };
   }
-  console.log(table(result.figures));
+  console.log(table(result.figures, args.workload.peer));
   console.log(`load average: ${loadStart.toFixed(2)} at start, ${load().toFixed(2)} at the end (${m.cores} cores)`);
   if (args.json) {
     writeReport(args.json, result.figures, { backend, threads, rounds: args.rounds, ...result.versions }, loadStart);

@@ -39,9 +39,9 @@ function fmt(x: number | null): string {
   return x.toFixed(2);
 }
 
-/** The table: metric | glimpse | PyTorch | ratio. */
-export function table(figures: readonly Figure[]): string {
-  const rows = [['metric', 'unit', 'glimpse', 'PyTorch', 'ratio'], ...figures.map((f) => {
+/** The table: metric | glimpse | PyTorch (or another peer) | ratio. */
+export function table(figures: readonly Figure[], peer = 'PyTorch'): string {
+  const rows = [['metric', 'unit', 'glimpse', peer, 'ratio'], ...figures.map((f) => {
     const r = ratio(f);
     return [f.id, f.unit, fmt(f.glimpse), fmt(f.pytorch), r === null ? '—' : `${r.toFixed(2)}×`];
   })];
