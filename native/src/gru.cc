@@ -23,18 +23,31 @@ void gruForward(const RnnDims& p, const float* x, const float* wIh, const float*
   // (thread_local storage, bound to a reference: pool tasks must see this thread's object)
   thread_local PackedB wTStore;
   PackedB& wT = wTStore;
-  wT.pack(H, G3, MatView{wHh, 1, H});  // W_hhᵀ as [H, 3H]
+  // One step (a decoder, token by token): packing W_hh would cost as much as the product itself,
+  // so b_hh + h_0·W_hhᵀ is one plain GEMM over all rows (few rows: one pass over W_hh).
+  const bool once = T == 1;
+  thread_local std::vector<float> ghAllBuf;
+  float* ghAll = nullptr;
+  if (once) {
+    ghAll = rnn::scratch(ghAllBuf, static_cast<size_t>(B) * G3);
+    const bool hb = rnn::fillBias(ghAll, B, G3, bHh, nullptr);
+    gemmView(B, G3, H, MatView{h0, H, 1}, MatView{wHh, 1, H}, ghAll, G3, hb);
+  } else {
+    wT.pack(H, G3, MatView{wHh, 1, H});  // W_hhᵀ as [H, 3H]
+  }
   const VecMath& vm = vecMath();
   rnn::overRows(B, 2.0 * G3 * H * T, [&](int b0, int b1) {
     thread_local std::vector<float> ghBuf, tmpBuf;
     const int nb = b1 - b0;
-    float* gh = rnn::scratch(ghBuf, static_cast<size_t>(nb) * G3);
+    float* gh = once ? ghAll + static_cast<long>(b0) * G3 : rnn::scratch(ghBuf, static_cast<size_t>(nb) * G3);
     float* tmp = rnn::scratch(tmpBuf, static_cast<size_t>(2) * H);
     for (int s = 0; s < T; s++) {
       const int t = timeOf(p, s);
       const float* hp = prevState(p, s, h0, hs);
-      const bool hb = rnn::fillBias(gh, nb, G3, bHh, nullptr);
-      gemmPacked(nb, MatView{hp + static_cast<long>(b0) * H, H, 1}, wT, gh, G3, hb, false);
+      if (!once) {
+        const bool hb = rnn::fillBias(gh, nb, G3, bHh, nullptr);
+        gemmPacked(nb, MatView{hp + static_cast<long>(b0) * H, H, 1}, wT, gh, G3, hb, false);
+      }
       for (int b = b0; b < b1; b++) {
         const long so = (static_cast<long>(t) * B + b) * H;
         float* w = gates + (static_cast<long>(t) * B + b) * G4;

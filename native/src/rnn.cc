@@ -23,7 +23,11 @@ void lstmForward(const RnnDims& p, const float* x, const float* wIh, const float
   // (thread_local storage, bound to a reference: pool tasks must see this thread's object)
   thread_local PackedB wTStore;
   PackedB& wT = wTStore;
-  wT.pack(H, G, MatView{wHh, 1, H});  // W_hhᵀ as [H, 4H]
+  // One step (a decoder, token by token): packing W_hh would cost as much as the product itself,
+  // so h_0·W_hhᵀ is one plain GEMM over all rows (few rows: one pass over W_hh).
+  const bool once = T == 1;
+  if (once) gemmView(B, G, H, MatView{h0, H, 1}, MatView{wHh, 1, H}, gates, G, true);
+  else wT.pack(H, G, MatView{wHh, 1, H});  // W_hhᵀ as [H, 4H]
   const VecMath& vm = vecMath();
   rnn::overRows(B, 2.0 * G * H * T, [&](int b0, int b1) {
     thread_local std::vector<float> tmpBuf;
@@ -34,7 +38,7 @@ void lstmForward(const RnnDims& p, const float* x, const float* wIh, const float
       const float* hp = prevState(p, s, h0, hs);
       const float* cp = prevState(p, s, c0, cs);
       float* gt = gates + static_cast<long>(t) * B * G;
-      gemmPacked(nb, MatView{hp + b0 * H, H, 1}, wT, gt + static_cast<long>(b0) * G, G, true, false);
+      if (!once) gemmPacked(nb, MatView{hp + b0 * H, H, 1}, wT, gt + static_cast<long>(b0) * G, G, true, false);
       for (int b = b0; b < b1; b++) {
         float* g = gt + static_cast<long>(b) * G;
         const long so = (static_cast<long>(t) * B + b) * H;

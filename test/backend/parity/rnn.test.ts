@@ -134,6 +134,9 @@ function casesFor(kind: Kind): ParityCase[] {
       const lengths = Int32Array.from([3, 2, 3, 1, 3, 3, 0, 3, 2]);
       compare(be, kind, { p: { T: 3, B: 9, I: 40, H: 64, reverse: false }, lengths, biases: true, grads: all }, 7);
       compare(be, kind, { p: { T: 3, B: 9, I: 40, H: 64, reverse: true }, lengths: null, biases: true, grads: all }, 8);
+      // One step (a decoder's): the recurrent product is one GEMM over all rows, W_hh unpacked.
+      compare(be, kind, { p: { T: 1, B: 9, I: 40, H: 64, reverse: false }, lengths: Int32Array.from([1, 0, 1, 1, 1, 0, 1, 1, 1]), biases: true, grads: all }, 9);
+      compare(be, kind, { p: { T: 1, B: 64, I: 33, H: 70, reverse: false }, lengths: null, biases: true, grads: all }, 10);
     }),
   ];
 }
