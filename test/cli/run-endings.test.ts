@@ -5,7 +5,7 @@
  * alike, and a run folder has one writer at a time.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,7 +119,14 @@ describe('signals, locks and leftovers', () => {
     await until(() => steps(run) >= term.state.step + 6, 'three more steps', resumed.child);
     resumed.child.kill('SIGINT');
     expect(await resumed.exit).toBe(130);
-    expect(resumed.stderr()).toContain(`removed 1 temporary file(s) left by an interrupted save: checkpoint.safetensors.tmp-${killed.child.pid}-0badc0de\n`);
+    // The planted temporary, and the killed process's own when SIGKILL landed during a save.
+    const removed = /removed (\d+) temporary file\(s\) left by an interrupted save: ([^\n]+)\n/.exec(resumed.stderr());
+    expect(removed, resumed.stderr()).not.toBeNull();
+    const names = removed![2]!.split(', ');
+    expect(names).toContain(`checkpoint.safetensors.tmp-${killed.child.pid}-0badc0de`);
+    expect(Number(removed![1])).toBe(names.length);
+    for (const name of names) expect(name).toMatch(new RegExp(`\\.tmp-${killed.child.pid}-[0-9a-f]{8}$`));
+    expect(readdirSync(run).filter((f) => f.includes(`.tmp-${killed.child.pid}-`))).toEqual([]);
     const int = ending(run);
     expect(int.state).toMatchObject({ finished: false, stopReason: 'interrupted' });
     expect(int.end.signal).toBe('SIGINT');
