@@ -32,7 +32,7 @@ export { GlimpseError } from './util/errors.js';
 export { ruleOf, tableKeys, isTableKey } from './util/table.js';
 export { getBackend, setBackend, availableBackends, initBackend, setThreads } from './backend/registry.js';
 export { wasmInfo, type WasmInfo } from './backend/wasm/runtime.js';
-export { setNativeThreads, setNativeIsa, nativeInfo, type NativeInfo } from './backend/native/index.js';
+export { setNativeThreads, setNativeIsa, nativeInfo, nativeFmaPeak, type NativeInfo } from './backend/native/index.js';
 export type { Backend, BackendName } from './backend/backend.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

@@ -7,7 +7,7 @@
 import type { GemmParams } from '../../src/backend/backend.js';
 import type { Backend } from '../../src/backend/backend.js';
 import { refBackend } from '../../src/backend/ref/backend.js';
-import { getBackend, lstmLayer, randn, scaledDotProductAttention, zeros } from '../../src/index.js';
+import { getBackend, lstmLayer, nativeFmaPeak, randn, scaledDotProductAttention, zeros } from '../../src/index.js';
 import { type Figure, progress } from '../lib/report.js';
 import { runReference, torchVersion } from '../lib/pytorch.js';
 import { time } from '../lib/timing.js';
@@ -120,6 +120,18 @@ export const kernels: Workload = {
       pytorch: theirs.get(id) ?? null,
       better: id.startsWith('w4.gemm') ? 'higher' : 'lower',
     }));
+    // The cores' FMA peak (native only: a probe in the addon), and each GEMM as a share of it on
+    // both sides — a ratio to PyTorch alone says nothing about how much of the machine either uses.
+    const peak = getBackend().name === 'native' ? nativeFmaPeak() : null;
+    if (peak !== null) {
+      progress(`FMA peak (${peak.toFixed(1)} GFLOP/s on the backend's threads)`);
+      figures.push({ id: 'w4.fma_peak', unit: 'GFLOP/s', glimpse: peak, pytorch: null, better: null });
+      for (const shape of GEMMS) {
+        const id = gemmId(shape);
+        const theirsShare = theirs.get(id);
+        figures.push({ id: `${id}.of_peak`, unit: '%', glimpse: (100 * mine.get(id)!) / peak, pytorch: theirsShare === undefined ? null : (100 * theirsShare) / peak, better: null });
+      }
+    }
     if (jsGemm512 !== null) {
       // Not a protocol figure: the same GEMM on the reference backend, for the speed-up over it.
       figures.push({ id: 'w4.gemm.512.js_backend', unit: 'GFLOP/s', glimpse: jsGemm512, pytorch: null, better: null });

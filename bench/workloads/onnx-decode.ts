@@ -161,7 +161,7 @@ class OrtTranslator {
       alive = next;
       prev = next.map((a) => a.tokens.at(-1)!);
       const pick = new this.ort.Tensor('int64', BigInt64Array.from(rows.map(BigInt)), [rows.length]);
-      state = Object.fromEntries(await Promise.all(Object.entries(r.state).map(async ([k, v]) => [k, await gatherRows(this.ort, v, pick)] as const)));
+      state = Object.fromEntries(Object.entries(r.state).map(([k, v]) => [k, gatherRows(this.ort, v, pick)]));
       if (t === MAX_TOKENS - 1) for (const a of alive) finished.push({ tokens: a.tokens, score: a.score / MAX_TOKENS });
     }
     return finished.map((h, i) => [h, i] as const).sort((a, b) => b[0].score - a[0].score || a[1] - b[1])[0]![0].tokens;

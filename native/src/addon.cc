@@ -41,6 +41,13 @@ napi_value SetIsa(napi_env env, napi_callback_info info) {
   return string(env, gemmIsa());
 }
 
+napi_value FmaPeak(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const long threads = a.integer(0);
+  if (a.failed()) return nullptr;
+  return number(env, fmaPeakGflops(static_cast<int>(threads)));
+}
+
 napi_value Gemm(napi_env env, napi_callback_info info) {
   Args a(env, info);
   const long batch = a.integer(0), m = a.integer(1), n = a.integer(2), k = a.integer(3);
@@ -181,7 +188,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
 
 napi_value Init(napi_env env, napi_value exports) {
   static const Binding own[] = {
-      {"info", Info}, {"setThreads", SetThreads}, {"setIsa", SetIsa}, {"gemm", Gemm},
+      {"info", Info}, {"setThreads", SetThreads}, {"setIsa", SetIsa}, {"fmaPeak", FmaPeak}, {"gemm", Gemm},
       {"copyStrided", CopyStrided}, {"indexSelect", IndexSelect}, {"indexAdd", IndexAdd}, {"gather", Gather},
       {"scatterAdd", ScatterAdd}, {"layerNorm", LayerNorm}, {"layerNormBackward", LayerNormBackward},
       {"adam", Adam}, {nullptr, nullptr},

@@ -1,7 +1,9 @@
 #include "gemm.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "cpu.h"
 #include "pool.h"
@@ -117,6 +119,9 @@ void blocked(const GemmKernel& K, int m0, int m1, int n0, int n1, int k, MatView
 // Products with at most this many rows skip packing: each row of C is a vector–matrix product
 // that streams B once (GEMV-like: decoding steps, batch-1 inference).
 constexpr int kSmallRows = 4;
+// With B transposed (x·Wᵀ: every Linear, the recurrent products) and a kernel's rowsNT, up to this
+// many rows (a beam, a small batch) share one pass over B.
+constexpr int kSmallRowsNT = 8;
 
 /** C[m×n] (+)= A·B for m ≤ kSmallRows over columns [n0, n1), B's rows contiguous (cs = 1). */
 void smallRowsNN(int m, int n0, int n1, int k, MatView a, MatView b, float* c, long ldc, bool accumulate) {
@@ -182,6 +187,25 @@ void gemmSetIsa(int isa) {
   active = &kernelFor(want);
 }
 
+double fmaPeakGflops(int threads) {
+  const GemmKernel& K = kern();
+  if (!K.fmaLoop) return 0;
+  const int T = threads < 1 ? 1 : (threads > threadCount() ? threadCount() : threads);
+  constexpr long kIters = 20'000'000;  // ≈ 40–80 ms per thread
+  std::vector<double> rate(static_cast<size_t>(T));
+  std::vector<float> sink(static_cast<size_t>(T));
+  parallelFor(T, [&](int t) {
+    sink[t] = K.fmaLoop(kIters / 8);  // wake the core (clock, wide-vector power-up) before timing
+    const auto t0 = std::chrono::steady_clock::now();
+    sink[t] += K.fmaLoop(kIters);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rate[t] = static_cast<double>(kIters) * K.fmaLoopFlops / s / 1e9;
+  });
+  double sum = 0;
+  for (int t = 0; t < T; t++) sum += rate[t] + (sink[t] == 12345.f ? 1e-9 : 0);  // sink: keep the loops
+  return sum;
+}
+
 void gemmView(int m, int n, int k, MatView a, MatView b, float* c, long ldc, bool accumulate, bool threads) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
@@ -191,6 +215,19 @@ void gemmView(int m, int n, int k, MatView a, MatView b, float* c, long ldc, boo
   const GemmKernel& K = kern();
   const int T = threadCount();
   const double flops = 2.0 * m * n * k;
+  if (K.rowsNT && m <= kSmallRowsNT && b.rs == 1 && a.cs == 1) {
+    auto rows = [&](int n0, int n1) { K.rowsNT(m, n0, n1, k, a.data, a.rs, b.data, b.cs, c, ldc, accumulate); };
+    if (!threads || T <= 1 || flops < kParallelFlops) {
+      rows(0, n);
+    } else {
+      parallelFor(T, [&](int t) {
+        int lo, hi;
+        splitRange(n, T, 16, t, lo, hi);
+        if (lo < hi) rows(lo, hi);
+      });
+    }
+    return;
+  }
   if (m <= kSmallRows && (b.cs == 1 || b.rs == 1)) {
     auto rows = [&](int n0, int n1) {
       if (b.cs == 1) smallRowsNN(m, n0, n1, k, a, b, c, ldc, accumulate);

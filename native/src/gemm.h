@@ -51,5 +51,10 @@ void gemmPacked(int m, MatView a, const PackedB& b, float* c, long ldc, bool acc
 /** Name of the micro-kernel family in use ("avx512", "avx2", "neon", "generic"). */
 const char* gemmIsa();
 void gemmSetIsa(int isa);
+/**
+ * The cores' measured FMA throughput with the active kernel family's vectors, in GFLOP/s summed
+ * over `threads` pool threads (each timed on its own); 0 where the family has no FMA probe.
+ */
+double fmaPeakGflops(int threads);
 
 }  // namespace glimpse

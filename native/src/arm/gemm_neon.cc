@@ -60,11 +60,25 @@ void kernel(int kc, const float* a, const float* b, float* c, long ldc, int mr, 
   }
 }
 
+float fmaLoop(long iters) {
+  float32x4_t acc[kPeakChains];
+  for (int i = 0; i < kPeakChains; i++) acc[i] = vdupq_n_f32(0.001f * static_cast<float>(i));
+  const float32x4_t x = vdupq_n_f32(0.999f);
+  const float32x4_t y = vdupq_n_f32(0.001f);
+  for (long it = 0; it < iters; it++) {
+    for (int i = 0; i < kPeakChains; i++) acc[i] = vfmaq_f32(y, acc[i], x);
+  }
+  float32x4_t s = acc[0];
+  for (int i = 1; i < kPeakChains; i++) s = vaddq_f32(s, acc[i]);
+  return vaddvq_f32(s);
+}
+
 }  // namespace neon
 }  // namespace
 
 const GemmKernel& gemmKernelNeon() {
-  static const GemmKernel k{neon::MR, neon::NR, neon::kernel, neon::packA, neon::packB};
+  static const GemmKernel k{neon::MR, neon::NR, neon::kernel, neon::packA, neon::packB, nullptr, neon::fmaLoop,
+                            kPeakChains * 4 * 2};
   return k;
 }
 

@@ -78,11 +78,94 @@ void kernel(int kc, const float* a, const float* b, float* c, long ldc, int mr, 
   }
 }
 
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+  return _mm_cvtss_f32(s);
+}
+
+/**
+ * MI rows of A against NJ rows of B: MI·NJ dot products of length k in ymm accumulators, each
+ * 8-float slice of the B rows loaded once for all MI rows (k's tail by a masked load).
+ */
+template <int MI, int NJ>
+inline void dotBlock(int k, const float* a, long lda, const float* b, long ldb, float* c, long ldc, bool accumulate) {
+  __m256 acc[MI][NJ];
+  for (int r = 0; r < MI; r++)
+    for (int q = 0; q < NJ; q++) acc[r][q] = _mm256_setzero_ps();
+  const int k8 = k & ~7;
+  for (int p = 0; p < k8; p += 8) {
+    __m256 bv[NJ];
+    for (int q = 0; q < NJ; q++) bv[q] = _mm256_loadu_ps(b + q * ldb + p);
+    for (int r = 0; r < MI; r++) {
+      const __m256 av = _mm256_loadu_ps(a + r * lda + p);
+      for (int q = 0; q < NJ; q++) acc[r][q] = _mm256_fmadd_ps(av, bv[q], acc[r][q]);
+    }
+  }
+  if (k8 < k) {
+    const __m256i mask = tailMask(k - k8);
+    __m256 bv[NJ];
+    for (int q = 0; q < NJ; q++) bv[q] = _mm256_maskload_ps(b + q * ldb + k8, mask);
+    for (int r = 0; r < MI; r++) {
+      const __m256 av = _mm256_maskload_ps(a + r * lda + k8, mask);
+      for (int q = 0; q < NJ; q++) acc[r][q] = _mm256_fmadd_ps(av, bv[q], acc[r][q]);
+    }
+  }
+  for (int r = 0; r < MI; r++) {
+    for (int q = 0; q < NJ; q++) {
+      const float t = hsum(acc[r][q]);
+      float* cij = c + r * ldc + q;
+      *cij = accumulate ? *cij + t : t;
+    }
+  }
+}
+
+template <int NJ>
+inline void dotRows(int mi, int k, const float* a, long lda, const float* b, long ldb, float* c, long ldc, bool accumulate) {
+  switch (mi) {
+    case 1: dotBlock<1, NJ>(k, a, lda, b, ldb, c, ldc, accumulate); break;
+    case 2: dotBlock<2, NJ>(k, a, lda, b, ldb, c, ldc, accumulate); break;
+    case 3: dotBlock<3, NJ>(k, a, lda, b, ldb, c, ldc, accumulate); break;
+    default: dotBlock<4, NJ>(k, a, lda, b, ldb, c, ldc, accumulate); break;
+  }
+}
+
+float fmaLoop(long iters) {
+  __m256 acc[kPeakChains];
+  for (int i = 0; i < kPeakChains; i++) acc[i] = _mm256_set1_ps(0.001f * static_cast<float>(i));
+  const __m256 x = _mm256_set1_ps(0.999f);
+  const __m256 y = _mm256_set1_ps(0.001f);
+  for (long it = 0; it < iters; it++) {
+    for (int i = 0; i < kPeakChains; i++) acc[i] = _mm256_fmadd_ps(acc[i], x, y);
+  }
+  __m256 s = acc[0];
+  for (int i = 1; i < kPeakChains; i++) s = _mm256_add_ps(s, acc[i]);
+  return hsum(s);
+}
+
 }  // namespace avx2
 }  // namespace
 
+void rowsNTAvx2(int m, int n0, int n1, int k, const float* a, long lda, const float* b, long ldb, float* c, long ldc,
+                bool accumulate) {
+  // Two columns of C at a time; the rows in blocks of four, so a B row pair (in L1) serves them all.
+  int j = n0;
+  for (; j + 2 <= n1; j += 2) {
+    for (int i = 0; i < m; i += 4) {
+      avx2::dotRows<2>(m - i < 4 ? m - i : 4, k, a + i * lda, lda, b + j * ldb, ldb, c + i * ldc + j, ldc, accumulate);
+    }
+  }
+  if (j < n1) {
+    for (int i = 0; i < m; i += 4) {
+      avx2::dotRows<1>(m - i < 4 ? m - i : 4, k, a + i * lda, lda, b + j * ldb, ldb, c + i * ldc + j, ldc, accumulate);
+    }
+  }
+}
+
 const GemmKernel& gemmKernelAvx2() {
-  static const GemmKernel k{avx2::MR, avx2::NR, avx2::kernel, avx2::packA, avx2::packB};
+  static const GemmKernel k{avx2::MR, avx2::NR, avx2::kernel, avx2::packA, avx2::packB, rowsNTAvx2, avx2::fmaLoop,
+                            kPeakChains * 8 * 2};
   return k;
 }
 

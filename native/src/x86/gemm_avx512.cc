@@ -81,11 +81,26 @@ void kernel(int kc, const float* a, const float* b, float* c, long ldc, int mr, 
   }
 }
 
+float fmaLoop(long iters) {
+  __m512 acc[kPeakChains];
+  for (int i = 0; i < kPeakChains; i++) acc[i] = _mm512_set1_ps(0.001f * static_cast<float>(i));
+  const __m512 x = _mm512_set1_ps(0.999f);
+  const __m512 y = _mm512_set1_ps(0.001f);
+  for (long it = 0; it < iters; it++) {
+    for (int i = 0; i < kPeakChains; i++) acc[i] = _mm512_fmadd_ps(acc[i], x, y);
+  }
+  __m512 s = acc[0];
+  for (int i = 1; i < kPeakChains; i++) s = _mm512_add_ps(s, acc[i]);
+  return _mm512_reduce_add_ps(s);
+}
+
 }  // namespace avx512
 }  // namespace
 
 const GemmKernel& gemmKernelAvx512() {
-  static const GemmKernel k{avx512::MR, avx512::NR, avx512::kernel, avx512::packA, avx512::packB};
+  // Few-row products are bound by reading B once; 256-bit vectors do that as well as 512-bit ones.
+  static const GemmKernel k{avx512::MR, avx512::NR, avx512::kernel, avx512::packA, avx512::packB, rowsNTAvx2,
+                            avx512::fmaLoop, kPeakChains * 16 * 2};
   return k;
 }
 

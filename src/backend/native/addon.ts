@@ -19,6 +19,8 @@ export interface NativeAddon {
   setThreads(n: number): void;
   /** 0 generic, 1 avx2, 2 avx512, 3 neon (never above what the CPU runs); returns the family now in use. */
   setIsa(isa: number): string;
+  /** Measured FMA throughput of the active kernel family on `threads` pool threads, GFLOP/s (0: no probe). */
+  fmaPeak(threads: number): number;
   gemm(batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
     strideA: number, strideB: number, strideC: number, accumulate: boolean, a: F32, b: F32, c: F32): void;
   /** meta = [nd, shape…, srcStrides…, dstStrides…]. */

@@ -89,6 +89,20 @@ export function nativeInfo(): NativeInfo {
   return addon('nativeInfo').info();
 }
 
+/**
+ * The cores' floating-point peak as the native kernels can reach it: an FMA-throughput probe
+ * (independent vector FMAs in registers, ≈ 50 ms per thread) with the active kernel family's
+ * vectors, summed over `threads` (default: all the backend's threads). GFLOP/s, or null for the
+ * portable family, which has no vector FMA. The benchmarks report GEMM as a fraction of it.
+ *
+ * @example const peak = nativeFmaPeak(1); // one core's GFLOP/s
+ */
+export function nativeFmaPeak(threads?: number): number | null {
+  const a = addon('nativeFmaPeak');
+  const gflops = a.fmaPeak(threads ?? a.info().threads);
+  return gflops > 0 ? gflops : null;
+}
+
 const ISA_CODES = { generic: 0, avx2: 1, avx512: 2, neon: 3 } as const;
 
 /**
