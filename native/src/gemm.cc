@@ -215,33 +215,27 @@ void gemmView(int m, int n, int k, MatView a, MatView b, float* c, long ldc, boo
   const GemmKernel& K = kern();
   const int T = threadCount();
   const double flops = 2.0 * m * n * k;
-  if (K.rowsNT && m <= kSmallRowsNT && b.rs == 1 && a.cs == 1) {
-    auto rows = [&](int n0, int n1) { K.rowsNT(m, n0, n1, k, a.data, a.rs, b.data, b.cs, c, ldc, accumulate); };
+  // Few rows: C's columns in ranges over the threads (16-aligned), each range one pass over B.
+  auto overColumns = [&](const auto& cols) {
     if (!threads || T <= 1 || flops < kParallelFlops) {
-      rows(0, n);
-    } else {
-      parallelFor(T, [&](int t) {
-        int lo, hi;
-        splitRange(n, T, 16, t, lo, hi);
-        if (lo < hi) rows(lo, hi);
-      });
+      cols(0, n);
+      return;
     }
+    parallelFor(T, [&](int t) {
+      int lo, hi;
+      splitRange(n, T, 16, t, lo, hi);
+      if (lo < hi) cols(lo, hi);
+    });
+  };
+  if (K.rowsNT && m <= kSmallRowsNT && b.rs == 1 && a.cs == 1) {
+    overColumns([&](int n0, int n1) { K.rowsNT(m, n0, n1, k, a.data, a.rs, b.data, b.cs, c, ldc, accumulate); });
     return;
   }
   if (m <= kSmallRows && (b.cs == 1 || b.rs == 1)) {
-    auto rows = [&](int n0, int n1) {
+    overColumns([&](int n0, int n1) {
       if (b.cs == 1) smallRowsNN(m, n0, n1, k, a, b, c, ldc, accumulate);
       else smallRowsNT(m, n0, n1, k, a, b, c, ldc, accumulate);
-    };
-    if (!threads || T <= 1 || flops < kParallelFlops) {
-      rows(0, n);
-    } else {
-      parallelFor(T, [&](int t) {
-        int lo, hi;
-        splitRange(n, T, 16, t, lo, hi);
-        if (lo < hi) rows(lo, hi);
-      });
-    }
+    });
     return;
   }
   if (!threads || T <= 1 || flops < kParallelFlops) {
