@@ -227,6 +227,23 @@ void gemmView(int m, int n, int k, MatView a, MatView b, float* c, long ldc, boo
       if (lo < hi) cols(lo, hi);
     });
   };
+  if (K.rowsNT && n == 1 && m > kSmallRowsNT && b.rs == 1 && a.cs == 1) {
+    // One column (a matrix–vector product, e.g. additive attention's v·tanh(…) over every source
+    // position): one dot product per row, the rows split over the threads.
+    auto part = [&](int lo, int hi) {
+      K.rowsNT(hi - lo, 0, 1, k, a.data + static_cast<long>(lo) * a.rs, a.rs, b.data, b.cs, c + lo * ldc, ldc, accumulate);
+    };
+    if (!threads || T <= 1 || flops < kParallelFlops) {
+      part(0, m);
+    } else {
+      parallelFor(T, [&](int t) {
+        int lo, hi;
+        splitRange(m, T, 4, t, lo, hi);
+        if (lo < hi) part(lo, hi);
+      });
+    }
+    return;
+  }
   if (K.rowsNT && m <= kSmallRowsNT && b.rs == 1 && a.cs == 1) {
     overColumns([&](int n0, int n1) { K.rowsNT(m, n0, n1, k, a.data, a.rs, b.data, b.cs, c, ldc, accumulate); });
     return;

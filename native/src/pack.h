@@ -84,6 +84,45 @@ static void packB(int kc, int nc, const float* b, long rs, long cs, float* dst) 
       // op(B) rows are strided (B transposed): walk each source row contiguously, in blocks of
       // 8 p so the scattered writes stay within a few cache lines.
       int p0 = 0;
+#if defined(__AVX2__)
+      // Full panels of B transposed (every x·Wᵀ): 8 × 8 blocks transposed in registers, eight
+      // contiguous loads and eight contiguous stores instead of 64 scalar moves.
+      if (rs == 1 && nr == NR && NR % 8 == 0) {
+        for (; p0 + 8 <= kc; p0 += 8) {
+          for (int j8 = 0; j8 < NR; j8 += 8) {
+            const float* s = src + j8 * cs + p0;
+            __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + cs), r2 = _mm256_loadu_ps(s + 2 * cs),
+                   r3 = _mm256_loadu_ps(s + 3 * cs), r4 = _mm256_loadu_ps(s + 4 * cs), r5 = _mm256_loadu_ps(s + 5 * cs),
+                   r6 = _mm256_loadu_ps(s + 6 * cs), r7 = _mm256_loadu_ps(s + 7 * cs);
+            const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+            const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+            const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+            const __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+            const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+            const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+            const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+            const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+            r0 = _mm256_permute2f128_ps(u0, u4, 0x20);
+            r1 = _mm256_permute2f128_ps(u1, u5, 0x20);
+            r2 = _mm256_permute2f128_ps(u2, u6, 0x20);
+            r3 = _mm256_permute2f128_ps(u3, u7, 0x20);
+            r4 = _mm256_permute2f128_ps(u0, u4, 0x31);
+            r5 = _mm256_permute2f128_ps(u1, u5, 0x31);
+            r6 = _mm256_permute2f128_ps(u2, u6, 0x31);
+            r7 = _mm256_permute2f128_ps(u3, u7, 0x31);
+            float* d = dst + p0 * NR + j8;
+            _mm256_storeu_ps(d, r0);
+            _mm256_storeu_ps(d + NR, r1);
+            _mm256_storeu_ps(d + 2 * NR, r2);
+            _mm256_storeu_ps(d + 3 * NR, r3);
+            _mm256_storeu_ps(d + 4 * NR, r4);
+            _mm256_storeu_ps(d + 5 * NR, r5);
+            _mm256_storeu_ps(d + 6 * NR, r6);
+            _mm256_storeu_ps(d + 7 * NR, r7);
+          }
+        }
+      }
+#endif
       for (; p0 + 8 <= kc; p0 += 8) {
         for (int j = 0; j < nr; j++) {
           const float* s = src + j * cs + p0 * rs;

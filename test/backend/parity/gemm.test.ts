@@ -95,6 +95,9 @@ const CASES: ParityCase[] = [
     scaled(be, params({ m: 100, n: 70, k: 50 }));
     scaled(be, params({ m: 61, n: 130, k: 700, transA: true }));
     scaled(be, params({ batch: 6, m: 40, n: 33, k: 65, strideA: 40 * 65, strideB: 0, strideC: 40 * 33, transB: true }));
+    // Matrix–vector products (one column), rows split over threads, k with a tail.
+    scaled(be, params({ m: 1927, n: 1, k: 515, transB: true }));
+    scaled(be, params({ m: 1001, n: 1, k: 300, accumulate: true }));
   }),
 
   gemm('sizes across the micro-tile and cache-block edges, threaded', (be) => {
