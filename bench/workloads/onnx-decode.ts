@@ -19,7 +19,7 @@
 import { createRequire } from 'node:module';
 import { noGrad } from '../../src/core/grad.js';
 import type { Seq2SeqExample } from '../../src/data/index.js';
-import { greedy } from '../../src/decode/index.js';
+import { argmaxRow, greedy } from '../../src/decode/index.js';
 import { type ExportedFile, exportOnnx } from '../../src/export/onnx/index.js';
 import type { LanguageModelLike } from '../../src/models/index.js';
 import { decodeSplit } from '../../src/train/evaluate.js';
@@ -63,12 +63,6 @@ function sameShare(a: readonly number[][], b: readonly number[][]): number {
   let same = 0;
   a.forEach((x, i) => (same += x.length === b[i]!.length && x.every((t, j) => t === b[i]![j]) ? 1 : 0));
   return (100 * same) / a.length;
-}
-
-function argmax(x: Float32Array, offset: number, n: number): number {
-  let best = 0;
-  for (let j = 1; j < n; j++) if (x[offset + j]! > x[offset + best]!) best = j;
-  return best;
 }
 
 /** The seq2seq step graph's per-row inputs, carried from step to step. */
@@ -117,7 +111,7 @@ class OrtTranslator {
       state = r.state;
       prev = prev.map((_, i) => {
         if (finished[i]) return this.ids.eos;
-        const tok = argmax(r.logProbs, i * r.V, r.V);
+        const tok = argmaxRow(r.logProbs, i, r.V);
         if (tok === this.ids.eos) finished[i] = true;
         else hyps[i]!.push(tok);
         return tok;
@@ -291,7 +285,7 @@ async function ortGenerate(ort: Ort, lm: Session, prompt: readonly number[], tok
     const r = await lm.run({ ids: ids([prev]), ...state });
     const logits = r.logits!;
     const V = logits.dims[2]!;
-    prev = argmax(logits.data as Float32Array, 0, V);
+    prev = argmaxRow(logits.data as Float32Array, 0, V);
     out.push(prev);
     state = carry(r, meta);
   }

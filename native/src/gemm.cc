@@ -193,16 +193,17 @@ double fmaPeakGflops(int threads) {
   const int T = threads < 1 ? 1 : (threads > threadCount() ? threadCount() : threads);
   constexpr long kIters = 20'000'000;  // ≈ 40–80 ms per thread
   std::vector<double> rate(static_cast<size_t>(T));
-  std::vector<float> sink(static_cast<size_t>(T));
   parallelFor(T, [&](int t) {
-    sink[t] = K.fmaLoop(kIters / 8);  // wake the core (clock, wide-vector power-up) before timing
+    // A volatile store of each result keeps the loops from being optimised away.
+    volatile float sink = K.fmaLoop(kIters / 8);  // wake the core (clock, wide-vector power-up) first
     const auto t0 = std::chrono::steady_clock::now();
-    sink[t] += K.fmaLoop(kIters);
+    sink = K.fmaLoop(kIters);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rate[t] = static_cast<double>(kIters) * K.fmaLoopFlops / s / 1e9;
+    (void)sink;
   });
   double sum = 0;
-  for (int t = 0; t < T; t++) sum += rate[t] + (sink[t] == 12345.f ? 1e-9 : 0);  // sink: keep the loops
+  for (double r : rate) sum += r;
   return sum;
 }
 
@@ -215,33 +216,26 @@ void gemmView(int m, int n, int k, MatView a, MatView b, float* c, long ldc, boo
   const GemmKernel& K = kern();
   const int T = threadCount();
   const double flops = 2.0 * m * n * k;
-  // Few rows: C's columns in ranges over the threads (16-aligned), each range one pass over B.
-  auto overColumns = [&](const auto& cols) {
+  // [0, size) in `align`-aligned ranges over the threads, or whole here when the product is small.
+  auto overRange = [&](int size, int align, const auto& body) {
     if (!threads || T <= 1 || flops < kParallelFlops) {
-      cols(0, n);
+      body(0, size);
       return;
     }
     parallelFor(T, [&](int t) {
       int lo, hi;
-      splitRange(n, T, 16, t, lo, hi);
-      if (lo < hi) cols(lo, hi);
+      splitRange(size, T, align, t, lo, hi);
+      if (lo < hi) body(lo, hi);
     });
   };
+  // Few rows: C's columns in ranges over the threads, each range one pass over B.
+  auto overColumns = [&](const auto& cols) { overRange(n, 16, cols); };
   if (K.rowsNT && n == 1 && m > kSmallRowsNT && b.rs == 1 && a.cs == 1) {
     // One column (a matrix–vector product, e.g. additive attention's v·tanh(…) over every source
     // position): one dot product per row, the rows split over the threads.
-    auto part = [&](int lo, int hi) {
+    overRange(m, 4, [&](int lo, int hi) {
       K.rowsNT(hi - lo, 0, 1, k, a.data + static_cast<long>(lo) * a.rs, a.rs, b.data, b.cs, c + lo * ldc, ldc, accumulate);
-    };
-    if (!threads || T <= 1 || flops < kParallelFlops) {
-      part(0, m);
-    } else {
-      parallelFor(T, [&](int t) {
-        int lo, hi;
-        splitRange(m, T, 4, t, lo, hi);
-        if (lo < hi) part(lo, hi);
-      });
-    }
+    });
     return;
   }
   if (K.rowsNT && m <= kSmallRowsNT && b.rs == 1 && a.cs == 1) {

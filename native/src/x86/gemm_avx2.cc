@@ -86,66 +86,50 @@ inline float hsum(__m256 v) {
 }
 
 /**
- * MI rows of A against NJ rows of B: MI·NJ dot products of length k in ymm accumulators, each
- * 8-float slice of the B rows loaded once for all MI rows (k's tail by a masked load). With few
- * products, k is unrolled U times into separate accumulators so that at least 8 FMA chains are in
- * flight (two pipes × the FMA latency); one chain per product would leave the pipes idle.
+ * MI rows of A against one row of B: MI dot products of length k in ymm accumulators, each
+ * 8-float slice of the B row loaded once for all MI rows (k's tail by a masked load). k is
+ * unrolled U times into separate accumulators so that at least 6–8 FMA chains are in flight (two
+ * pipes × the FMA latency); one chain per product would leave the pipes idle.
  */
-template <int MI, int NJ>
-inline void dotBlock(int k, const float* a, long lda, const float* b, long ldb, float* c, long ldc, bool accumulate) {
-  constexpr int U = MI * NJ >= 6 ? 1 : (MI * NJ >= 3 ? 2 : (MI * NJ == 2 ? 4 : 8));
-  __m256 acc[U][MI][NJ];
+template <int MI>
+inline void dotBlock(int k, const float* a, long lda, const float* b, float* c, long ldc, bool accumulate) {
+  constexpr int U = MI >= 3 ? 2 : (MI == 2 ? 4 : 8);
+  __m256 acc[U][MI];
   for (int u = 0; u < U; u++)
-    for (int r = 0; r < MI; r++)
-      for (int q = 0; q < NJ; q++) acc[u][r][q] = _mm256_setzero_ps();
+    for (int r = 0; r < MI; r++) acc[u][r] = _mm256_setzero_ps();
   const int k8 = k & ~7;
   const int kU = k8 - k8 % (8 * U);
   int p = 0;
   for (; p < kU; p += 8 * U) {
     for (int u = 0; u < U; u++) {
-      __m256 bv[NJ];
-      for (int q = 0; q < NJ; q++) bv[q] = _mm256_loadu_ps(b + q * ldb + p + 8 * u);
-      for (int r = 0; r < MI; r++) {
-        const __m256 av = _mm256_loadu_ps(a + r * lda + p + 8 * u);
-        for (int q = 0; q < NJ; q++) acc[u][r][q] = _mm256_fmadd_ps(av, bv[q], acc[u][r][q]);
-      }
+      const __m256 bv = _mm256_loadu_ps(b + p + 8 * u);
+      for (int r = 0; r < MI; r++) acc[u][r] = _mm256_fmadd_ps(_mm256_loadu_ps(a + r * lda + p + 8 * u), bv, acc[u][r]);
     }
   }
   for (; p < k8; p += 8) {
-    __m256 bv[NJ];
-    for (int q = 0; q < NJ; q++) bv[q] = _mm256_loadu_ps(b + q * ldb + p);
-    for (int r = 0; r < MI; r++) {
-      const __m256 av = _mm256_loadu_ps(a + r * lda + p);
-      for (int q = 0; q < NJ; q++) acc[0][r][q] = _mm256_fmadd_ps(av, bv[q], acc[0][r][q]);
-    }
+    const __m256 bv = _mm256_loadu_ps(b + p);
+    for (int r = 0; r < MI; r++) acc[0][r] = _mm256_fmadd_ps(_mm256_loadu_ps(a + r * lda + p), bv, acc[0][r]);
   }
   if (k8 < k) {
     const __m256i mask = tailMask(k - k8);
-    __m256 bv[NJ];
-    for (int q = 0; q < NJ; q++) bv[q] = _mm256_maskload_ps(b + q * ldb + k8, mask);
-    for (int r = 0; r < MI; r++) {
-      const __m256 av = _mm256_maskload_ps(a + r * lda + k8, mask);
-      for (int q = 0; q < NJ; q++) acc[0][r][q] = _mm256_fmadd_ps(av, bv[q], acc[0][r][q]);
-    }
+    const __m256 bv = _mm256_maskload_ps(b + k8, mask);
+    for (int r = 0; r < MI; r++) acc[0][r] = _mm256_fmadd_ps(_mm256_maskload_ps(a + r * lda + k8, mask), bv, acc[0][r]);
   }
   for (int r = 0; r < MI; r++) {
-    for (int q = 0; q < NJ; q++) {
-      __m256 v = acc[0][r][q];
-      for (int u = 1; u < U; u++) v = _mm256_add_ps(v, acc[u][r][q]);
-      const float t = hsum(v);
-      float* cij = c + r * ldc + q;
-      *cij = accumulate ? *cij + t : t;
-    }
+    __m256 v = acc[0][r];
+    for (int u = 1; u < U; u++) v = _mm256_add_ps(v, acc[u][r]);
+    const float t = hsum(v);
+    float* cr = c + r * ldc;
+    *cr = accumulate ? *cr + t : t;
   }
 }
 
-template <int NJ>
-inline void dotRows(int mi, int k, const float* a, long lda, const float* b, long ldb, float* c, long ldc, bool accumulate) {
+inline void dotRows(int mi, int k, const float* a, long lda, const float* b, float* c, long ldc, bool accumulate) {
   switch (mi) {
-    case 1: dotBlock<1, NJ>(k, a, lda, b, ldb, c, ldc, accumulate); break;
-    case 2: dotBlock<2, NJ>(k, a, lda, b, ldb, c, ldc, accumulate); break;
-    case 3: dotBlock<3, NJ>(k, a, lda, b, ldb, c, ldc, accumulate); break;
-    default: dotBlock<4, NJ>(k, a, lda, b, ldb, c, ldc, accumulate); break;
+    case 1: dotBlock<1>(k, a, lda, b, c, ldc, accumulate); break;
+    case 2: dotBlock<2>(k, a, lda, b, c, ldc, accumulate); break;
+    case 3: dotBlock<3>(k, a, lda, b, c, ldc, accumulate); break;
+    default: dotBlock<4>(k, a, lda, b, c, ldc, accumulate); break;
   }
 }
 
@@ -171,7 +155,7 @@ void rowsNTAvx2(int m, int n0, int n1, int k, const float* a, long lda, const fl
   // rows of A in blocks of four; the B row stays in L1 for the blocks after the first.
   for (int j = n0; j < n1; j++) {
     for (int i = 0; i < m; i += 4) {
-      avx2::dotRows<1>(m - i < 4 ? m - i : 4, k, a + i * lda, lda, b + j * ldb, ldb, c + i * ldc + j, ldc, accumulate);
+      avx2::dotRows(m - i < 4 ? m - i : 4, k, a + i * lda, lda, b + j * ldb, c + i * ldc + j, ldc, accumulate);
     }
   }
 }
