@@ -14,6 +14,7 @@ import { registerServe } from './commands/serve.js';
 import { registerAverage } from './commands/average.js';
 import { registerPretrained } from './commands/pretrained.js';
 import { registerImport } from './commands/import.js';
+import { registerExplore } from './commands/explore.js';
 import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerLesson(program);
   registerExport(program);
   registerServe(program);
+  registerExplore(program);
   registerAverage(program);
   registerPretrained(program);
   registerImport(program);

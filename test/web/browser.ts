@@ -30,6 +30,13 @@ export interface PageSession {
 /** Page errors and console errors seen since the page opened. */
 export const errorsOf = (page: Page): string[] => (page as Page & { errors: string[] }).errors;
 
+/** Starts Debian's Chromium with a fresh profile under `dir`. */
+export function launchChromium(dir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(mkdtempSync(join(dir, 'profile-')), {
+    executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 }, acceptDownloads: true,
+  });
+}
+
 /** Builds the page, serves it cross-origin isolated and starts Chromium. */
 export async function startPage(prefix: string): Promise<PageSession> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -37,9 +44,7 @@ export async function startPage(prefix: string): Promise<PageSession> {
   const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--outDir', out, '--logLevel', 'warn'], { encoding: 'utf8' });
   expect(built.status, built.stderr + built.stdout).toBe(0);
   const server: StaticServer = await serveStatic(out, true);
-  const browser: BrowserContext = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'profile-')), {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 }, acceptDownloads: true,
-  });
+  const browser = await launchChromium(dir);
   return {
     dir,
     async open(path: string): Promise<Page> {

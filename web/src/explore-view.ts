@@ -13,7 +13,13 @@ import type { GenerateResult, RunInfo, SamplingSettings, TranslateResult } from 
 import { type PickedFile, type RunCandidate, findRuns, fromDrop, fromFileList, readRun, runName } from './run-files.js';
 import { StepView } from './step-view.js';
 
-export function startExploreView(onBackend: (r: BackendReport) => void): void {
+/** What the page may do with a started explore view: open picked files as the user's pick would, say a line. */
+export interface ExploreHandle {
+  pick(picked: PickedFile[]): Promise<void>;
+  say(message: string, error?: boolean): void;
+}
+
+export function startExploreView(onBackend: (r: BackendReport) => void): ExploreHandle {
   const client = new ExploreClient(onBackend);
   const status = $('#explore-status');
   const form = $<HTMLFormElement>('#explore-form');
@@ -215,6 +221,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): void {
     if (e.dataTransfer) void fromDrop(e.dataTransfer).then(pick);
   });
   setBusy(false);
+  return { pick, say };
 }
 
 /** The language model's sampling settings from the form, each clamped to its field's range. */

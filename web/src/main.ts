@@ -4,7 +4,8 @@
  */
 import { type BackendReport, describeBackend } from './backend.js';
 import { $ } from './dom.js';
-import { startExploreView } from './explore-view.js';
+import { type ExploreHandle, startExploreView } from './explore-view.js';
+import { fetchSiteRun, siteRun } from './site-run.js';
 import { startTrainView } from './train-view.js';
 
 const VIEWS = ['train', 'explore'] as const;
@@ -19,7 +20,7 @@ function showBackend(r: BackendReport): void {
   document.body.dataset.threads = String(r.threads);
 }
 
-let exploreStarted = false;
+let explore: ExploreHandle | null = null;
 function select(view: View, focus = false): void {
   for (const v of VIEWS) {
     const tab = $<HTMLButtonElement>(`#tab-${v}`);
@@ -29,10 +30,7 @@ function select(view: View, focus = false): void {
     $(`#view-${v}`).hidden = !on;
     if (on && focus) tab.focus();
   }
-  if (view === 'explore' && !exploreStarted) {
-    exploreStarted = true;
-    startExploreView(showBackend);
-  }
+  if (view === 'explore' && !explore) explore = startExploreView(showBackend);
   if (location.hash !== `#${view}`) history.replaceState(null, '', `#${view}`);
 }
 
@@ -53,4 +51,24 @@ const fromHash = (): View => (location.hash === '#explore' ? 'explore' : 'train'
 window.addEventListener('hashchange', () => select(fromHash()));
 
 startTrainView(showBackend);
-select(fromHash());
+openOnSiteRun();
+
+/** A page written by `glimpse explore` opens on the run it holds; the plain page on the view its address names. */
+function openOnSiteRun(): void {
+  let held: ReturnType<typeof siteRun>;
+  try {
+    held = siteRun();
+  } catch (e) {
+    select('explore');
+    explore?.say((e as Error).message, true);
+    return;
+  }
+  if (!held) {
+    select(fromHash());
+    return;
+  }
+  select('explore');
+  const view = explore!;
+  view.say(`Loading ${held.name} from this site…`);
+  void fetchSiteRun(held).then((picked) => view.pick(picked), (e: Error) => view.say(`Could not load ${held.name}: ${e.message}`, true));
+}
