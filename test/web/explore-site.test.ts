@@ -45,6 +45,12 @@ async function translateInPage(page: Page, input: string): Promise<string> {
   return (await page.textContent('#explore-best')) ?? '';
 }
 
+/** PNG width and height from its IHDR chunk. */
+function pngSize(b: Buffer): [number, number] {
+  expect(b.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return [b.readUInt32BE(16), b.readUInt32BE(20)];
+}
+
 describe.skipIf(skipReason !== null)(`glimpse explore's sites in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let run: string;
   beforeAll(async () => {
@@ -73,6 +79,71 @@ describe.skipIf(skipReason !== null)(`glimpse explore's sites in Chromium${skipR
       const page = await open(`${server.url}index.html`);
       expect(await translateInPage(page, 'abcdefg')).toBe(cli.stdout.trim());
       expect(await page.evaluate(() => document.body.dataset.threads)).toBe('1');
+      expect(errorsOf(page)).toEqual([]);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('a Transformer run\'s site: every view (heatmap, layer × head grid, its enlarged head, head view) downloads as SVG and PNG with its labels and as JSON of the weights shown', async () => {
+    const tr = glimpse(['train', '--task', 'reverse', '--arch', 'transformer', '--runs', runs, '--name', 'tr', '--no-progress', '--d-model', '18', '--heads', '3',
+      '--layers', '2', '--feedforward', '32', '--positions', '24', '--batch-size', '16', '--min-len', '2', '--max-len', '6', '--max-steps', '20', '--eval-every', '20']);
+    expect(tr.code, tr.stderr).toBe(0);
+    const site = join(dir, 'site-tr');
+    const made = glimpse(['explore', '--run', join(runs, 'tr'), '--out', site]);
+    expect(made.code, made.stderr).toBe(0);
+    const cli = glimpse(['translate', '--run', join(site, 'run'), 'abcd']);
+    const server = await serveStatic(site, true);
+    try {
+      const page = await open(`${server.url}`);
+      await page.waitForSelector('body[data-explore=ready]', { timeout: 30_000 });
+      await page.fill('#explore-input', 'abcd');
+      await page.click('#explore-run');
+      await page.waitForFunction(() => document.querySelector('#explore-heatmap svg')?.textContent?.includes('abcd'), null, { timeout: 20_000 });
+      expect(await page.textContent('#explore-best')).toBe(cli.stdout.trim());
+      const save = async (selector: string) => {
+        const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+        const file = join(dir, dl.suggestedFilename());
+        await dl.saveAs(file);
+        return { name: dl.suggestedFilename(), bytes: readFileSync(file) };
+      };
+      const svgTexts = (markup: string) => page.evaluate((m) => {
+        const doc = new DOMParser().parseFromString(m, 'image/svg+xml');
+        return { error: doc.querySelector('parsererror')?.textContent ?? null, width: Number.parseFloat(doc.documentElement.getAttribute('width') ?? ''), texts: Array.from(doc.querySelectorAll('text'), (t) => t.textContent ?? '') };
+      }, markup);
+      // The main heatmap: labels, the colour bar's ticks, no cursor; JSON equals the table the page shows.
+      const heat = await save('#explore-heatmap .export-svg');
+      expect(heat.name).toMatch(/^glimpse-heatmap-abcd\.svg$/);
+      const heatSvg = await svgTexts(heat.bytes.toString('utf8'));
+      expect(heatSvg.error).toBeNull();
+      expect(heatSvg.texts).toEqual(expect.arrayContaining(['a', 'b', 'c', 'd', '0.0', '1.0']));
+      expect(heat.bytes.toString('utf8')).not.toContain('heatmap-cursor');
+      const heatPng = await save('#explore-heatmap .export-png');
+      expect(pngSize(heatPng.bytes)[0]).toBe(Math.round(heatSvg.width * 3));
+      const heatJson = JSON.parse((await save('#explore-heatmap .export-json')).bytes.toString('utf8')) as { colLabels: string[]; weights: number[][]; rows: string; columns: string };
+      expect(heatJson.colLabels).toEqual(['a', 'b', 'c', 'd']);
+      const table = await page.locator('#explore-heatmap table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => Number(td.textContent))));
+      expect(heatJson.weights.map((r) => r.map((w) => Number(w.toFixed(2))))).toEqual(table);
+      // The grid: one SVG of every layer × head (2 × 3 panels) with its labels; JSON of all of them.
+      const grid = await save('#explore-grid .export-svg');
+      const gridSvg = await svgTexts(grid.bytes.toString('utf8'));
+      expect(gridSvg.error).toBeNull();
+      expect(gridSvg.texts.join(' ')).toMatch(/head 3/);
+      const gridJson = JSON.parse((await save('#explore-grid .export-json')).bytes.toString('utf8')) as { title: string; weights: number[][][][] };
+      expect(gridJson.title).toBe('cross-attention');
+      expect([gridJson.weights.length, gridJson.weights[0]!.length]).toEqual([2, 3]);
+      // Its enlarged head exports the one head's weights, equal to the grid's.
+      await page.click('#explore-grid .head-cell[data-layer="2"][data-head="3"]');
+      await page.waitForSelector('#explore-grid .grid-zoom svg', { timeout: 20_000 });
+      const zoomJson = JSON.parse((await save('#explore-grid .grid-zoom .export-json')).bytes.toString('utf8')) as { weights: number[][]; title: string };
+      expect(zoomJson.title).toBe('cross-attention · layer 2, head 3');
+      expect(zoomJson.weights).toEqual(gridJson.weights[1]![2]);
+      // The head view: JSON of the heads shown; hiding one head drops it from the file.
+      await page.click('#explore-heads .head-chip[data-head="2"]');
+      const headJson = JSON.parse((await save('#explore-heads .export-json')).bytes.toString('utf8')) as { heads: number[]; weights: number[][][]; layer: number };
+      expect(headJson.heads).toEqual([1, 3]);
+      expect(headJson.weights).toHaveLength(2);
       expect(errorsOf(page)).toEqual([]);
       await page.close();
     } finally {

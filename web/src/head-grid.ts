@@ -5,6 +5,7 @@
  * tooltip and table, in the heatmap below the grid.
  */
 import { viz } from 'glimpse';
+import { ExportBar } from './export-bar.js';
 import { Heatmap } from './heatmap.js';
 import type { HeadGridSection } from './protocol.js';
 
@@ -15,6 +16,7 @@ export class HeadGrid {
   private readonly tabs: HTMLElement;
   private readonly cells: HTMLElement;
   private readonly zoom: Heatmap;
+  private readonly exports: ExportBar;
   private sections: HeadGridSection[] = [];
   private section = 0;
   private subtitle = '';
@@ -28,7 +30,12 @@ export class HeadGrid {
     this.cells.className = 'grid-cells';
     const zoomHost = document.createElement('div');
     zoomHost.className = 'grid-zoom';
-    host.replaceChildren(heading, this.tabs, this.cells, zoomHost);
+    this.exports = new ExportBar({
+      svg: () => this.gridPicture(),
+      json: () => this.sections[this.section] && { ...this.sections[this.section]!, subtitle: this.subtitle, weightsIndex: 'layer, head, row, column' },
+      name: () => `grid ${this.sections[this.section]?.title ?? ''}`,
+    }, 'every layer and head');
+    host.replaceChildren(heading, this.tabs, this.cells, this.exports.element, zoomHost);
     this.zoom = new Heatmap(zoomHost);
     this.zoom.message('Click a head to see it large.');
     host.hidden = true;
@@ -80,6 +87,15 @@ export class HeadGrid {
     this.cells.replaceChildren(...nodes);
     this.cells.setAttribute('aria-label', `${s.title}: ${L} layers × ${H} heads`);
     this.zoom.message('Click a head to see it large.');
+    this.exports.update(true);
+  }
+
+  /** The section's every layer × head as one SVG picture with labels and a colour bar (viz.attentionGridSvg). */
+  private async gridPicture(): Promise<SVGSVGElement | null> {
+    const s = this.sections[this.section];
+    if (!s) return null;
+    const markup = await viz.attentionGridSvg({ sections: [s], subtitle: this.subtitle });
+    return new DOMParser().parseFromString(markup, 'image/svg+xml').documentElement as unknown as SVGSVGElement;
   }
 
   private panel(s: HeadGridSection, l: number, h: number): HTMLElement {

@@ -6,7 +6,7 @@
  * shows only its lines. The picture downloads as SVG or PNG, with its title, head legend and
  * labels. RNN runs have one attention: one layer, one head.
  */
-import { PNG_SCALE, download, fileStem, svgFile, svgToPng } from './export-image.js';
+import { ExportBar } from './export-bar.js';
 import type { AttentionPicture, HeadGridSection } from './protocol.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -30,8 +30,7 @@ export class HeadView {
   private readonly layerSelect: HTMLSelectElement;
   private readonly chips: HTMLElement;
   private readonly figure: HTMLElement;
-  private readonly svgButton: HTMLButtonElement;
-  private readonly pngButton: HTMLButtonElement;
+  private readonly exports: ExportBar;
   private sections: HeadGridSection[] = [];
   private section = 0;
   private layer = 0;
@@ -56,15 +55,10 @@ export class HeadView {
     this.chips.setAttribute('role', 'group');
     this.chips.setAttribute('aria-label', 'Heads shown');
     this.figure = el('div', 'head-view-figure');
-    this.svgButton = button('Download SVG', () => this.exportSvg());
-    this.pngButton = button('Download PNG', () => void this.exportPng());
-    this.svgButton.className = 'export-svg';
-    this.pngButton.className = 'export-png';
-    const exports = el('div', 'buttons');
-    exports.append(this.svgButton, this.pngButton);
+    this.exports = new ExportBar({ svg: () => this.svg, json: () => this.shownJson(), name: () => this.fileStem() }, 'the head view');
     const controls = el('div', 'head-view-controls');
     controls.append(this.layerField, this.chips);
-    host.replaceChildren(heading, hint, this.tabs, controls, this.figure, exports);
+    host.replaceChildren(heading, hint, this.tabs, controls, this.figure, this.exports.element);
     host.hidden = true;
   }
 
@@ -142,24 +136,24 @@ export class HeadView {
     const title = L > 1 ? `${s.title} · layer ${this.layer + 1}` : s.title;
     this.svg = headViewSvg(s, this.layer, this.heads, title, this.subtitle);
     this.figure.replaceChildren(this.svg);
-    this.svgButton.disabled = false;
-    this.pngButton.disabled = false;
+    this.exports.update(true);
   }
 
-  private fileName(ext: string): string {
+  private fileStem(): string {
     const s = this.sections[this.section]!;
-    return `glimpse-head-view-${fileStem(s.weights.length > 1 ? `${s.title} layer ${this.layer + 1}` : s.title)}.${ext}`;
+    return `head view ${s.weights.length > 1 ? `${s.title} layer ${this.layer + 1}` : s.title}`;
   }
 
-  private exportSvg(): void {
-    if (this.svg) download(new Blob([svgFile(this.svg)], { type: 'image/svg+xml' }), this.fileName('svg'));
-  }
-
-  private async exportPng(): Promise<void> {
-    if (!this.svg) return;
-    const w = Number(this.svg.getAttribute('width'));
-    const h = Number(this.svg.getAttribute('height'));
-    download(await svgToPng(svgFile(this.svg), w, h, PNG_SCALE), this.fileName('png'));
+  /** The shown layer's weights of the heads shown (head numbers from 1), as the JSON download holds them. */
+  private shownJson(): object | null {
+    const s = this.sections[this.section];
+    if (!s) return null;
+    const heads = this.heads.flatMap((on, h) => (on ? [h] : []));
+    return {
+      title: s.title, subtitle: this.subtitle, layer: this.layer + 1, heads: heads.map((h) => h + 1),
+      rows: s.rowTitle, columns: s.colTitle, rowLabels: s.rowLabels, colLabels: s.colLabels,
+      weights: heads.map((h) => s.weights[this.layer]![h]!), weightsIndex: 'head (as listed in heads), row, column',
+    };
   }
 }
 

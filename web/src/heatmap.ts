@@ -5,6 +5,7 @@
  * screen readers and copying.
  */
 import { viz } from 'glimpse';
+import { ExportBar } from './export-bar.js';
 import type { AttentionPicture } from './protocol.js';
 
 export interface HeatmapLook {
@@ -25,6 +26,7 @@ export class Heatmap {
   private readonly figure: HTMLElement;
   private readonly tooltip: HTMLElement;
   private readonly table: HTMLElement;
+  private readonly exports: ExportBar;
   private busy = false;
   private pending: Shown | null = null;
   private shown: Shown | null = null;
@@ -40,7 +42,21 @@ export class Heatmap {
     this.tooltip.hidden = true;
     this.table = el('details', 'heatmap-table');
     this.table.hidden = true;
-    host.replaceChildren(this.figure, this.tooltip, this.table);
+    this.exports = new ExportBar({
+      svg: () => this.picture(),
+      json: () => this.shown && weightsJson(this.shown),
+      name: () => `heatmap ${this.shown?.look.title ?? ''}`,
+    }, 'this heatmap');
+    host.replaceChildren(this.figure, this.tooltip, this.exports.element, this.table);
+  }
+
+  /** The picture as drawn, without the cursor outline (a file has no pointer). */
+  private picture(): SVGSVGElement | null {
+    const svg = this.figure.querySelector<SVGSVGElement>('svg.heatmap-svg');
+    if (!svg || !this.shown) return null;
+    const copy = svg.cloneNode(true) as SVGSVGElement;
+    for (const cursor of copy.querySelectorAll('.heatmap-cursor')) cursor.remove();
+    return copy;
   }
 
   /** Draws `picture`; resolves once it (or a later one) is on the page. */
@@ -60,6 +76,7 @@ export class Heatmap {
     this.table.replaceChildren();
     this.table.hidden = true;
     this.tooltip.hidden = true;
+    this.exports.update(false);
   }
 
   private async drain(): Promise<void> {
@@ -108,6 +125,7 @@ export class Heatmap {
     if (keep && wired) this.point(wired.group, wired.outline, keep.row, keep.col);
     if (hadFocus) svg.focus();
     this.fillTable(s);
+    this.exports.update(true);
   }
 
   /** The group of cell rectangles Vega drew (the first rect mark: one path per weight, row-major). */
@@ -219,6 +237,14 @@ export class Heatmap {
     this.table.replaceChildren(summary, table);
     this.table.hidden = false;
   }
+}
+
+/** The weights a heatmap shows, with what its rows and columns are, as its JSON download holds them. */
+function weightsJson({ picture, look }: Shown): object {
+  return {
+    title: look.title, ...(look.subtitle ? { subtitle: look.subtitle } : {}),
+    rows: look.rowTitle, columns: look.colTitle, rowLabels: picture.rowLabels, colLabels: picture.colLabels, weights: picture.weights,
+  };
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
