@@ -79,6 +79,14 @@ describe.skipIf(skipReason !== null)(`glimpse explore's sites in Chromium${skipR
       const page = await open(`${server.url}index.html`);
       expect(await translateInPage(page, 'abcdefg')).toBe(cli.stdout.trim());
       expect(await page.evaluate(() => document.body.dataset.threads)).toBe('1');
+      // On a phone-sized screen the page is one column that never scrolls sideways: wide
+      // pictures and tables scroll inside their own boxes.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.check('input[name=search][value=beam]');
+      await page.click('#explore-run');
+      await page.waitForSelector('.nbest li', { timeout: 20_000 });
+      const widths = await page.evaluate(() => ({ page: document.scrollingElement!.scrollWidth, screen: document.documentElement.clientWidth }));
+      expect(widths.page).toBeLessThanOrEqual(widths.screen);
       expect(errorsOf(page)).toEqual([]);
       await page.close();
     } finally {
