@@ -10,6 +10,29 @@ export interface BeamOptions extends DecodeOptions, ScoringOptions {
   beam: number;
   /** How many finished hypotheses to return, best first (≤ beam). Default 1. */
   nBest?: number;
+  /**
+   * When given, the search appends each step's nodes to it (`history[t]`: step t + 1), for
+   * drawing the search as a tree; the default path records nothing.
+   */
+  history?: BeamNode[][];
+}
+
+/**
+ * A hypothesis the search kept at one step (or ended there): its last token and where it came
+ * from. A node that is not finished, has no score and no children at the next step was pruned.
+ */
+export interface BeamNode {
+  /** Index of the node it extends in the previous step's nodes (−1 at the first step: the start token). */
+  parent: number;
+  token: number;
+  /** Σ of the model's log-probabilities of its tokens: its parent's plus this token's. */
+  logProb: number;
+  /** Whether `token` is the end token (the hypothesis left the beam here). */
+  finished: boolean;
+  /** The score it was ranked by among the final hypotheses (finished, or alive at `maxTokens`); absent for the others. */
+  score?: number;
+  /** This step's attention row over the source (when `withAttention` and the model reports it). */
+  attention?: number[];
 }
 
 interface Alive {
@@ -19,6 +42,8 @@ interface Alive {
   /** Σ of the scores the processors left (what the search ranks by; equal to logProb when none is on). */
   search: number;
   trace: Trace;
+  /** Its node's index in the current step of `history` (−1 before the first step, or when nothing is recorded). */
+  node: number;
   /** Σ_j attention over each source position (the coverage penalty's input), or null when β = 0. */
   coverage: Float64Array | null;
 }
@@ -53,10 +78,13 @@ export function beamSearch<S>(model: StepModel<S>, state: S, options: BeamOption
   const rank = scorer(options);
   const steer = new Steering(options, { vocabSize: V, end: options.end, maxTokens });
   const finished: Hypothesis[] = [];
-  const done = (a: Alive, trace: Trace, search: number, logProb: number, length: number, isEnd: boolean, coverage: Float64Array | null): void => {
-    finished.push({ tokens: [...a.track.tokens], finished: isEnd, logProb, score: rank.score(search, length, coverage), ...trace });
+  const history = options.history;
+  const done = (a: Alive, trace: Trace, search: number, logProb: number, length: number, isEnd: boolean, coverage: Float64Array | null, node?: BeamNode): void => {
+    const score = rank.score(search, length, coverage);
+    finished.push({ tokens: [...a.track.tokens], finished: isEnd, logProb, score, ...trace });
+    if (node) node.score = score;
   };
-  let alive: Alive[] = [{ track: steer.start(), logProb: 0, search: 0, trace: startTrace(options.withAttention), coverage: null }];
+  let alive: Alive[] = [{ track: steer.start(), logProb: 0, search: 0, trace: startTrace(options.withAttention), node: -1, coverage: null }];
   let s = state;
   let prev = Int32Array.of(typeof options.start === 'number' ? options.start : options.start[0]!);
   for (let t = 0; t < maxTokens; t++) {
@@ -71,28 +99,39 @@ export function beamSearch<S>(model: StepModel<S>, state: S, options: BeamOption
     const next: Alive[] = [];
     const rows: number[] = [];
     const toks: number[] = [];
+    const nodes: BeamNode[] | null = history ? [] : null;
     for (const c of cand) {
       const parent = alive[c.row]!;
       const trace = extendTrace(parent.trace, out, c.row);
       const logProb = parent.logProb + out.logProbs[c.row * V + c.tok]!;
       const coverage = rank.beta > 0 ? addCoverage(parent.coverage, out.attention![c.row]!) : null;
-      if (options.end !== null && c.tok === options.end) {
-        done(parent, trace, c.search, logProb, t + 1, true, coverage);
+      const isEnd = options.end !== null && c.tok === options.end;
+      const node = nodes ? recordNode(nodes, parent.node, c.tok, logProb, isEnd, options.withAttention ? out.attention?.[c.row] : undefined) : undefined;
+      if (isEnd) {
+        done(parent, trace, c.search, logProb, t + 1, true, coverage, node);
       } else {
-        next.push({ track: tracks.get(c) ?? steer.advance(parent.track, c.tok), logProb, search: c.search, trace, coverage });
+        next.push({ track: tracks.get(c) ?? steer.advance(parent.track, c.tok), logProb, search: c.search, trace, node: nodes ? nodes.length - 1 : -1, coverage });
         rows.push(c.row);
         toks.push(c.tok);
       }
       if (next.length === beam) break;
     }
+    if (nodes) history!.push(nodes);
     if (finished.length >= beam || next.length === 0) break;
     alive = next;
     s = model.select(out.state, Int32Array.from(rows));
     prev = Int32Array.from(toks);
-    if (t === maxTokens - 1) for (const a of alive) done(a, a.trace, a.search, a.logProb, maxTokens, false, a.coverage);
+    if (t === maxTokens - 1) for (const a of alive) done(a, a.trace, a.search, a.logProb, maxTokens, false, a.coverage, nodes?.[a.node]);
   }
   // Stable sort: among equal scores the earlier (found first) wins, as a max over a list does.
   return finished.map((h, i) => [h, i] as const).sort((a, b) => b[0].score - a[0].score || a[1] - b[1]).slice(0, nBest).map(([h]) => h);
+}
+
+/** Appends one node to a step's record and returns it. */
+function recordNode(nodes: BeamNode[], parent: number, token: number, logProb: number, finished: boolean, attention: readonly number[] | undefined): BeamNode {
+  const node: BeamNode = { parent, token, logProb, finished, ...(attention ? { attention: [...attention] } : {}) };
+  nodes.push(node);
+  return node;
 }
 
 /** Every alive row's scores after the processors, as one [n·V] array. */

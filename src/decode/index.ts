@@ -1,6 +1,6 @@
 export type { StepModel, StepOutput, StepAttentionMaps, Hypothesis, DecodeOptions } from './types.js';
 export { greedy, sample } from './greedy.js';
-export { beamSearch, type BeamOptions } from './beam.js';
+export { beamSearch, type BeamNode, type BeamOptions } from './beam.js';
 export { argmaxRow, sampleRow, samplingWeights, validateSampling, type SamplingOptions } from './logits.js';
 export {
   LENGTH_PENALTIES, LENGTH_PENALTY_KINDS, MAX_ALPHA, MAX_BETA, scorer, coveragePenalty,
