@@ -52,3 +52,8 @@ export { decodeSplit, scoreTranslations, freeRunningLoss, type DecodeSplitOption
 export {
   averageStateDicts, averageMismatches, refuseMismatches, signatures, StateDictMean, MAX_AVERAGED, type TensorSignature, type SignedSource,
 } from './average.js';
+export {
+  reverseConfig, trainReverse, trainTinyReverse, sourceBatch, CONTEXT_VECTOR_LESSON, type ReverseSettings, type TrainedReverse,
+} from './tiny-reverse.js';
+/** The attention lesson's toy coreference task and its two-layer self-attention model (CLI and web lessons). */
+export * as coref from './coref-toy.js';

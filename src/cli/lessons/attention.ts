@@ -88,7 +88,7 @@ async function run(ctx: LessonContext): Promise<void> {
   const p = ctx.print;
   const steps = ctx.steps ?? (ctx.quick ? 150 : 400);
   ctx.say(`training the toy self-attention model (2 layers × 2 heads, ${steps} steps)…`);
-  const { model, accuracy } = trainCoref({ E: 16, heads: 2, steps, seed: ctx.seed });
+  const { model, accuracy } = trainCoref({ ...train.coref.COREF_LESSON, steps, seed: ctx.seed });
   p('Attention mechanisms, with numbers from small models trained in this lesson');
   p(`toy task: "the N1 didn't cross the N2 because it was too A"; the model names what "it" is at the position of "it" — N1 (an animal) when A is tired/sleepy/old/slow, N2 (a place) when A is wide/busy/long/wet`);
   p(`toy model: embedding 16 + sinusoidal positions, 2 residual self-attention layers × 2 heads, no feed-forward; trained ${steps} steps, seed ${ctx.seed}; accuracy on 200 fresh sentences ${(accuracy * 100).toFixed(1)} %`);

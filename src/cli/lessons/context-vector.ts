@@ -13,8 +13,7 @@ import { type LessonContext, type LessonRule, fixed, matrixTable, maxAbsDiff, te
 import { sourceBatch, trainTinyReverse } from './tiny-reverse.js';
 
 /** The word the lesson reverses, and the output step it takes apart. */
-const WORD = 'glimpse';
-const STEP = 2;
+const { word: WORD, step: STEP } = train.CONTEXT_VECTOR_LESSON;
 
 /** Plain-array attention: e_j = q·h̄_j, α = softmax(e), c = Σ_j α_j h̄_j. */
 function byHand(q: readonly number[], H: readonly (readonly number[])[]): { scores: number[]; exps: number[]; weights: number[]; context: number[] } {
@@ -30,11 +29,8 @@ function byHand(q: readonly number[], H: readonly (readonly number[])[]): { scor
 async function run(ctx: LessonContext): Promise<void> {
   const steps = ctx.steps ?? (ctx.quick ? 600 : 2000);
   ctx.say(`training a small reversal model with Luong dot attention (${steps} steps)…`);
-  const tiny = await trainTinyReverse({
-    model: { attention: 'luong-dot', cell: 'gru', embeddingSize: 16, encoderHidden: 6, decoderHidden: 12, inputFeeding: false },
-    data: { trainSize: 2000, validSize: 100, testSize: 100, minLen: 3, maxLen: 7, batchSize: 32 },
-    steps, seed: ctx.seed, lr: 1e-2,
-  });
+  const { model: modelSettings, data, lr } = train.CONTEXT_VECTOR_LESSON; // the lessons page trains the same model
+  const tiny = await trainTinyReverse({ model: modelSettings, data, steps, seed: ctx.seed, lr });
   const { exp, model } = tiny;
   const src = train.encodeInput(exp, WORD);
   const S = src.ids.length;
