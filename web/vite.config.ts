@@ -30,6 +30,6 @@ export default defineConfig({
     target: 'es2022',
     // Vega (the heatmap renderer) is one large chunk, loaded when the first picture is drawn.
     chunkSizeWarningLimit: 2500,
-    rollupOptions: { input: { main: `${web}index.html`, check: `${web}check.html` } },
+    rollupOptions: { input: { main: `${web}index.html`, check: `${web}check.html`, lessons: `${web}lessons.html` } },
   },
 });
