@@ -3,7 +3,7 @@
  *
  * Runs one workload of ../shared/bench/PROTOCOL.md (bench/workloads/), prints progress on
  * stderr and the table (metric | glimpse | PyTorch | ratio) on stdout, and with --json writes
- * the protocol's report. Workloads: w1 … w5, kernels (= w4), memory, serve (HTTP load test), onnx (decoding beside ONNX Runtime), all. `--rounds N` runs the workload (glimpse
+ * the protocol's report. Workloads: w1 … w5, kernels (= w4), memory, serve (HTTP load test), onnx (decoding beside ONNX Runtime), longtask (the web page's main thread while it trains and decodes), all. `--rounds N` runs the workload (glimpse
  * then PyTorch) N times back to back and keeps each side's best figure: interleaved rounds
  * give both sides the same chances on a machine shared with other work.
  */
@@ -18,9 +18,10 @@ import { w1 } from './workloads/w1.js';
 import { w2, w5 } from './workloads/translation.js';
 import { w3, w3b } from './workloads/w3.js';
 import { serveLoad } from './workloads/serve-load.js';
+import { longtask } from './workloads/longtask.js';
 import type { Workload } from './workloads/types.js';
 
-const WORKLOADS: Record<string, Workload> = { kernels, w4: kernels, w1, w2, w3, w3b, w5, memory, serve: serveLoad, onnx: onnxDecode };
+const WORKLOADS: Record<string, Workload> = { kernels, w4: kernels, w1, w2, w3, w3b, w5, memory, serve: serveLoad, onnx: onnxDecode, longtask };
 
 /** The workloads `all` runs, in order. */
 const PROTOCOL_ORDER = { kernels, w1, w2, w3, w3b, w5 } as const;

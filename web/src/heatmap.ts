@@ -4,9 +4,9 @@
  * arrow keys, shows its weight and its two tokens; a table of the weights sits under it for
  * screen readers and copying.
  */
-import { viz } from 'glimpse';
 import { ExportBar } from './export-bar.js';
 import type { AttentionPicture } from './protocol.js';
+import { attentionHeatmapSvg } from './svg-render.js';
 
 export interface HeatmapLook {
   title: string;
@@ -104,7 +104,7 @@ export class Heatmap {
       this.message('No attention to show yet.');
       return;
     }
-    const markup = await viz.attentionHeatmapSvg({
+    const markup = await attentionHeatmapSvg({
       weights: picture.weights, rowLabels: picture.rowLabels, colLabels: picture.colLabels,
       title: look.title, subtitle: look.subtitle, yTitle: look.rowTitle, xTitle: look.colTitle,
     });
