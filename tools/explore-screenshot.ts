@@ -1,8 +1,9 @@
 /**
- * `npx tsx tools/explore-screenshot.ts OUT.png RUN_DIR INPUT [SELECTOR [COMPARE_RUN_DIR]]`: a
- * docs picture of one explorer view. Serves the built page (`npm run build:web` first) with
+ * `npx tsx tools/explore-screenshot.ts OUT.png RUN_DIR INPUT [SELECTOR [COMPARE_RUN_DIR]] [--beam=K]`:
+ * a docs picture of one explorer view. Serves the built page (`npm run build:web` first) with
  * COOP/COEP, opens the run folder in Debian's Chromium (and COMPARE_RUN_DIR beside it), runs
- * the model on INPUT and saves the element SELECTOR (default: the head view, `#explore-heads`).
+ * the model on INPUT (a seq2seq run: greedy, or beam search of width K) and saves the element
+ * SELECTOR (default: the head view, `#explore-heads`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,11 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveStatic } from './static-server.js';
 
-const [out, run, input, selector = '#explore-heads', compare] = process.argv.slice(2);
-if (!out || !run || input === undefined) {
-  console.error('usage: npx tsx tools/explore-screenshot.ts OUT.png RUN_DIR INPUT [SELECTOR [COMPARE_RUN_DIR]]');
+const args = process.argv.slice(2);
+const beam = Number(args.find((a) => a.startsWith('--beam='))?.slice('--beam='.length) ?? 1);
+const [out, run, input, selector = '#explore-heads', compare] = args.filter((a) => !a.startsWith('--beam='));
+if (!out || !run || input === undefined || !(Number.isInteger(beam) && beam >= 1)) {
+  console.error('usage: npx tsx tools/explore-screenshot.ts OUT.png RUN_DIR INPUT [SELECTOR [COMPARE_RUN_DIR]] [--beam=K]');
   process.exit(2);
 }
 const server = await serveStatic('web/dist', true);
@@ -27,8 +30,15 @@ try {
   await page.setInputFiles('#pick-folder', run);
   await page.waitForSelector('body[data-explore=ready]', { timeout: 60_000 });
   await page.fill('#explore-input', input);
+  const lm = await page.locator('#decode-lm').isVisible();
+  if (beam > 1) {
+    await page.check('input[name=search][value=beam]');
+    await page.fill('#beam-size', String(beam));
+  }
   await page.click('#explore-run');
-  await page.waitForFunction((text) => document.querySelector('#explore-heatmap svg')?.textContent?.includes(text), input, { timeout: 60_000 });
+  // A seq2seq heatmap is titled with its input; a language model's lists the prompt's tokens.
+  if (lm) await page.waitForFunction((text) => document.querySelector('#explore-best')?.textContent?.startsWith(text), input, { timeout: 60_000 });
+  else await page.waitForFunction((text) => document.querySelector('#explore-heatmap svg')?.textContent?.includes(text), input, { timeout: 60_000 });
   if (compare) {
     await page.setInputFiles('#pick-compare', compare);
     await page.waitForFunction(() => document.querySelectorAll('#explore-compare .compare-side svg').length === 2, null, { timeout: 60_000 });

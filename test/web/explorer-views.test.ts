@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,19 @@ function rnnRun(): string {
   expect(trained.code, trained.stderr).toBe(0);
   made.add('rnn');
   return runs;
+}
+
+/** A word-level lstm-attn language model on tinyshakespeare's first lines, made once per name (later flags override). */
+function lmRun(name: string, flags: readonly string[] = []): string {
+  const runs = join(session.dir, 'lm-runs');
+  if (made.has(name)) return join(runs, name);
+  const text = join(session.dir, 'text.txt');
+  if (!existsSync(text)) writeFileSync(text, readFileSync(resolve('../shared/data/tinyshakespeare/input.txt'), 'utf8').split('\n').slice(0, 1500).join('\n'));
+  const trained = glimpse(['train', '--task', 'lm', '--model', 'lstm-attn', '--data', text, '--runs', runs, '--name', name, '--no-progress',
+    '--embedding', '16', '--hidden', '16', '--batch-size', '8', '--max-steps', '10', '--eval-every', '10', ...flags]);
+  expect(trained.code, trained.stderr).toBe(0);
+  made.add(name);
+  return join(runs, name);
 }
 
 /** Length of a longest common subsequence. */
@@ -180,13 +193,7 @@ describe.skipIf(skipReason !== null)(`the explorer's views in Chromium${skipReas
   }, 90_000);
 
   it('steps through a language model\'s sampling: the adjusted top-k, the seeded draw taken by Step equals glimpse generate, top-k 1 is greedy', async () => {
-    const runs = join(session.dir, 'lm-runs');
-    const text = join(session.dir, 'text.txt');
-    writeFileSync(text, readFileSync(resolve('../shared/data/tinyshakespeare/input.txt'), 'utf8').split('\n').slice(0, 1500).join('\n'));
-    const trained = glimpse(['train', '--task', 'lm', '--model', 'lstm-attn', '--data', text, '--runs', runs, '--name', 'lm', '--no-progress',
-      '--embedding', '16', '--hidden', '16', '--batch-size', '8', '--max-steps', '10', '--eval-every', '10']);
-    expect(trained.code, trained.stderr).toBe(0);
-    const run = join(runs, 'lm');
+    const run = lmRun('lm');
     const generate = (...flags: string[]) => {
       const g = glimpse(['generate', '--run', run, '--prompt', 'the king', '--max-tokens', '12', '--backend', 'wasm', ...flags]);
       expect(g.code, g.stderr).toBe(0);
@@ -301,4 +308,155 @@ describe.skipIf(skipReason !== null)(`the explorer's views in Chromium${skipReas
     expect(errorsOf(page)).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it('beam search as a tree: the best leaf is glimpse translate --beam 4, 4 nodes at a full step, opened and closed by keyboard, a node draws its rows', async () => {
+    const run = join(rnnRun(), 'rnn');
+    const K = 4;
+    const cli = glimpse(['translate', '--run', run, '--beam', String(K), 'abcdef']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const best = glimpseNode.train.translateText(loadTrainedModel(run), 'abcdef', { beam: K, nBest: 1, maxTokens: 22 }).hypotheses[0]!;
+    expect(best.text).toBe(cli.stdout.trim());
+    const page = await session.open('#explore');
+    await openRun(page, run);
+    await page.waitForSelector('#explore-heatmap svg', { timeout: 10_000 });
+    await page.check('input[name=search][value=beam]');
+    await page.fill('#beam-size', String(K));
+    await page.fill('#explore-input', 'abcdef');
+    await page.click('#explore-run');
+    await page.waitForSelector('#explore-beam-tree:not([hidden]) [role=tree] [role=treeitem]', { timeout: 10_000 });
+    expect(await page.textContent('#explore-best')).toBe(cli.stdout.trim() || '∅');
+    const items = page.locator('#explore-beam-tree [role=treeitem]');
+    // Each step keeps at most K unfinished hypotheses, and some step keeps exactly K.
+    const perStep = await items.evaluateAll((lis) => {
+      const count: Record<string, number> = {};
+      for (const li of lis) if (!li.classList.contains('finished')) count[(li as HTMLElement).dataset.step!] = (count[(li as HTMLElement).dataset.step!] ?? 0) + 1;
+      return Object.values(count);
+    });
+    expect(Math.max(...perStep)).toBe(K);
+    // The best leaf's path is the best hypothesis (then <eos> when it finished).
+    const pathTo = (selector: string) => page.locator(selector).evaluate((li) => {
+      const out: string[] = [];
+      for (let e: Element | null | undefined = li; e; e = e.parentElement?.closest('li[role=treeitem]')) out.unshift((e as HTMLElement).dataset.token!);
+      return out;
+    });
+    expect(await page.locator('#explore-beam-tree li.best').count()).toBe(1);
+    expect(await pathTo('#explore-beam-tree li.best')).toEqual(best.finished ? [...best.words, '<eos>'] : best.words);
+    // Pruned: no final hypothesis below; the others have one; pruned branches start closed.
+    const marks = await items.evaluateAll((lis) => lis.map((li) => [li.classList.contains('pruned'), li.classList.contains('final') || li.querySelector('li.final') !== null, li.getAttribute('aria-expanded')]));
+    for (const [pruned, hasFinal, expanded] of marks) {
+      expect(pruned).toBe(!hasFinal);
+      if (pruned && expanded !== null) expect(expanded).toBe('false');
+    }
+    // Keyboard: ← closes an open node (its children leave), → opens it, → again goes to its first child, ↑ back, ↓ down.
+    const open = page.locator('#explore-beam-tree li[aria-expanded=true]').first();
+    const id = await open.getAttribute('data-node');
+    const node = page.locator(`#explore-beam-tree li[data-node="${id}"]`);
+    const child = node.locator(':scope > ul > li').first();
+    await node.focus();
+    await page.keyboard.press('ArrowLeft');
+    expect(await node.getAttribute('aria-expanded')).toBe('false');
+    expect(await child.isVisible()).toBe(false);
+    await page.keyboard.press('ArrowRight');
+    expect(await node.getAttribute('aria-expanded')).toBe('true');
+    expect(await child.isVisible()).toBe(true);
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.node);
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe(await child.getAttribute('data-node'));
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe(id);
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe(await child.getAttribute('data-node'));
+    expect(await page.locator('#explore-beam-tree li[tabindex="0"]').count()).toBe(1);
+    // Enter chooses it: the heatmap draws its partial hypothesis, rows = its path, weights = the best hypothesis's where it lies on its path.
+    await page.keyboard.press('Enter');
+    expect(await child.getAttribute('aria-selected')).toBe('true');
+    const step = Number(await child.getAttribute('data-step'));
+    await page.waitForFunction((s) => document.querySelector('#explore-heatmap svg')?.textContent?.includes(`step ${s}:`), step, { timeout: 10_000 });
+    const path = await pathTo(`#explore-beam-tree li[data-node="${await child.getAttribute('data-node')}"]`);
+    expect(path.length).toBe(step);
+    expect(await page.locator('#explore-heatmap table tbody th').allTextContents()).toEqual(path);
+    // The best leaf's parent: its rows are the best hypothesis's first rows.
+    const onBest = page.locator('#explore-beam-tree li.on-best:has(> ul > li.best)');
+    if (await onBest.count()) {
+      await onBest.locator(':scope > .beam-node').click();
+      const s = Number(await onBest.getAttribute('data-step'));
+      await page.waitForFunction((k) => document.querySelector('#explore-heatmap svg')?.textContent?.includes(`step ${k}:`), s, { timeout: 10_000 });
+      const table = await page.locator('#explore-heatmap table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => Number(td.textContent))));
+      expect(table.length).toBe(s);
+      table.forEach((row, i) => row.forEach((w, j) => expect(Math.abs(w - best.attention![i]![j]!)).toBeLessThanOrEqual(0.0051)));
+    }
+    // The n-best list stays, and choosing a hypothesis there leaves the tree unselected.
+    await page.locator('.nbest .hypothesis').first().click();
+    await page.waitForFunction(() => document.querySelector('#explore-heatmap svg')?.textContent?.includes('hypothesis 1'), null, { timeout: 10_000 });
+    expect(await page.locator('#explore-beam-tree li[aria-selected=true]').count()).toBe(0);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('two language models side by side: the same prompt and seed on both, each continuation as glimpse generate writes it, log-probs and differing tokens marked', async () => {
+    const runs = [lmRun('lm'), lmRun('lm2', ['--embedding', '12', '--hidden', '24', '--max-steps', '6', '--eval-every', '6', '--seed', '5'])];
+    const flags = ['--prompt', 'the king', '--max-tokens', '12', '--temperature', '0.9', '--top-k', '40', '--seed', '11', '--backend', 'wasm'];
+    const cli = runs.map((run) => {
+      const g = glimpse(['generate', '--run', run, ...flags]);
+      expect(g.code, g.stderr).toBe(0);
+      return g.stdout.replace(/\n$/, '');
+    });
+    const ours = runs.map((run) => {
+      const t = loadTrainedModel(run);
+      if (t.kind !== 'lm') throw new Error('not a language model');
+      const g = glimpseNode.train.generateText(t, 'the king', { maxTokens: 12, temperature: 0.9, topK: 40, rng: new glimpseNode.Rng(11) });
+      // Each token's log-probability, by feeding the prompt and the tokens before it.
+      const step = t.model.asStepModel();
+      let state = t.model.prime(g.prompt.ids);
+      let prev = g.prompt.ids[g.prompt.ids.length - 1]!;
+      const logProbs = g.ids.map((id) => {
+        const out = step.step(state, Int32Array.of(prev));
+        state = out.state;
+        prev = id;
+        return out.logProbs[id]!;
+      });
+      return { ...g, logProbs };
+    });
+    ours.forEach((g, k) => expect(g.text).toBe(cli[k]));
+    const page = await session.open('#explore');
+    await openRun(page, runs[0]!);
+    await page.waitForSelector('#explore-heatmap svg', { timeout: 10_000 });
+    expect(await page.locator('#compare-choice').isHidden()).toBe(false);
+    await page.fill('#explore-input', 'the king');
+    await page.fill('#lm-tokens', '12');
+    await page.fill('#lm-temperature', '0.9');
+    await page.fill('#lm-topk', '40');
+    await page.fill('#lm-topp', '1');
+    await page.fill('#lm-seed', '11');
+    await page.setInputFiles('#pick-compare', runs[1]!);
+    await expect.poll(() => page.textContent('#compare-status'), { timeout: 20_000 }).toMatch(/^Compared with lm2 \(/);
+    await page.waitForFunction(() => document.querySelectorAll('#explore-compare .compare-side svg').length === 2
+      && document.querySelectorAll('#explore-compare .compare-text').length === 2, null, { timeout: 20_000 });
+    expect(await page.locator('#explore-compare h4').allTextContents()).toEqual(['lm', 'lm2']);
+    const visible = (t: string) => (t === ' ' ? '␣' : t.replace(/\n/g, '↵'));
+    const kept: string[][] = [];
+    for (const k of [0, 1]) {
+      const side = page.locator(`#explore-compare .compare-side:nth-child(${k + 1})`);
+      const g = ours[k]!;
+      expect(await side.locator('.compare-text').textContent()).toBe(cli[k]);
+      const tokens = side.locator('.compare-output .token');
+      expect(await tokens.allTextContents()).toEqual(g.tokens.map(visible));
+      const titles = await tokens.evaluateAll((ts) => ts.map((t) => Number(/log p = (-?[\d.]+)/.exec(t.getAttribute('title') ?? '')![1])));
+      titles.forEach((lp, i) => expect(Math.abs(lp - g.logProbs[i]!)).toBeLessThanOrEqual(0.0011));
+      const mean = g.logProbs.reduce((a, b) => a + b, 0) / g.logProbs.length;
+      const score = /^perplexity ([\d.]+) over (\d+) tokens/.exec((await side.locator('.compare-score').textContent()) ?? '');
+      expect(Math.abs(Number(score?.[1]) - Math.exp(-mean))).toBeLessThanOrEqual(0.006 + 0.002 * Math.exp(-mean));
+      expect(Number(score?.[2])).toBe(g.tokens.length);
+      const marked = await tokens.evaluateAll((ts) => ts.map((t) => t.classList.contains('differs')));
+      const common = g.tokens.filter((_, i) => !marked[i]);
+      expect(common.length).toBe(lcs(g.tokens, ours[1 - k]!.tokens));
+      kept.push(common);
+      // Its attention: one row per generated token over the context.
+      expect(await side.locator('table tbody th').allTextContents()).toEqual(g.tokens);
+    }
+    expect(kept[0]).toEqual(kept[1]);
+    expect(await page.textContent('#explore-best')).toBe(cli[0]);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

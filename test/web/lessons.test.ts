@@ -81,6 +81,7 @@ describe.skipIf(skipReason !== null)(`the lessons page in Chromium${skipReason ?
       expectClose(await values(page, 'sdp-weights'), weights, 1e-12);
       expectClose(await values(page, 'sdp-output'), weights.map((w) => v[0]!.map((_, c) => w.reduce((s, wj, j) => s + wj * v[j]![c]!, 0))), 1e-12);
     }
+    await page.waitForSelector('#sdp-heatmap svg[role=img]', { timeout: 20_000 }); // drawn in the page's drawing worker
     expect(await page.locator('#sdp-heatmap svg[role=img]').count()).toBe(1);
     expect(errorsOf(page)).toEqual([]);
   }, 60_000);

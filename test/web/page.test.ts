@@ -165,6 +165,106 @@ describe.skipIf(skipReason !== null)(`the web page in Chromium${skipReason ? ` (
     await page.close();
   }, 480_000); // waits on training steps, which a busy machine slows several-fold
 
+  /** Trains the training view's current choice for its step limit: the first and the last loss shown. */
+  async function trainToLimit(page: Page, steps: number): Promise<{ first: number; last: number }> {
+    await page.waitForSelector('body[data-training=idle]', { timeout: 60_000 });
+    await page.waitForFunction(() => /^Ready/.test(document.querySelector('#train-status')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.click('#train-start');
+    await page.waitForFunction(() => Number(document.querySelector('#stat-step')!.textContent!.replace(/,/g, '')) >= 1, null, { timeout: 60_000 });
+    const first = Number(await page.textContent('#stat-loss'));
+    await page.waitForSelector('body[data-training=done]', { timeout: 200_000 });
+    expect(await page.textContent('#train-status')).toMatch(/^Finished: /);
+    // The picture after the last step (drawn once training stopped).
+    await page.waitForFunction((n) => new RegExp(`after ${n.toLocaleString('en-US')} training steps`).test(document.querySelector('#train-heatmap svg')?.textContent ?? ''), steps, { timeout: 30_000 });
+    return { first, last: Number(await page.textContent('#stat-loss')) };
+  }
+
+  /** Sets the training view's step limit (leaving the field commits it). */
+  async function setSteps(page: Page, steps: number): Promise<void> {
+    await page.locator('#train-steps').fill(String(steps));
+    await page.locator('#train-steps').blur();
+  }
+
+  /** The heatmap's cells equal its rows (output tokens, and <eos> when written) × the watched input's characters. */
+  async function expectFullHeatmap(page: Page, columns: number): Promise<void> {
+    const rows = await page.locator('#train-heatmap table tbody tr').count();
+    expect(rows).toBeGreaterThan(0);
+    expect(await page.locator('#train-heatmap g.mark-rect.role-mark path').count()).toBe(rows * columns);
+  }
+
+  it('trains every synthetic task with every attention kind from the library\'s tables: dates with multi-head attention learns and draws its heatmap', async () => {
+    const page = await open(isolated, '');
+    await page.waitForSelector('#train-heatmap svg', { timeout: 30_000 });
+    // The choices are the library's tables: its synthetic tasks and a language model; the RNN with each attention kind, and the Transformer.
+    const values = (sel: string) => page.locator(`${sel} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(await values('#train-task')).toEqual([...glimpseNode.data.SYNTHETIC_TASK_NAMES, 'lm']);
+    expect(await values('#train-model')).toEqual([...glimpseNode.models.ATTENTION_KINDS.map((k) => `rnn:${k}`), 'transformer']);
+    await page.selectOption('#train-task', 'dates');
+    await page.selectOption('#train-model', 'rnn:multi-head');
+    await setSteps(page, 60);
+    await page.waitForFunction(() => document.querySelector('#train-model-line')?.textContent?.includes('multi-head attention'), null, { timeout: 30_000 });
+    expect(await page.inputValue('#train-input')).toBe(glimpseNode.data.SYNTHETIC_TASKS.dates.example); // a date to watch, not letters
+    const { first, last } = await trainToLimit(page, 60);
+    expect(first).toBeGreaterThan(1.5); // ≈ ln 14 at first
+    expect(last).toBeLessThan(first / 2);
+    expect(await page.textContent('#stat-exact')).toMatch(/^\d+\.\d %$/);
+    expect(await page.textContent('#train-heatmap svg')).toMatch(/Attention of the dates model on "3rd of March 2021"/);
+    await expectFullHeatmap(page, [...glimpseNode.data.SYNTHETIC_TASKS.dates.example].length);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it('trains a Transformer in the tab: the loss falls and its cross-attention heatmap is drawn', async () => {
+    const page = await open(isolated, '');
+    await page.waitForSelector('#train-heatmap svg', { timeout: 30_000 });
+    await page.selectOption('#train-task', 'copy');
+    await page.selectOption('#train-model', 'transformer');
+    await setSteps(page, 150);
+    await page.waitForFunction(() => document.querySelector('#train-model-line')?.textContent?.startsWith('transformer'), null, { timeout: 30_000 });
+    expect(await page.inputValue('#train-input')).toBe('attention'); // a letter task keeps the letters watched
+    const { first, last } = await trainToLimit(page, 150);
+    expect(first).toBeGreaterThan(2); // ≈ ln 29 at first
+    expect(last).toBeLessThan(first * 0.8);
+    expect(await page.textContent('#train-heatmap svg')).toMatch(/Attention of the copy model on "attention"/);
+    await expectFullHeatmap(page, 'attention'.length);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it('trains a character-level language model on a text file given to the page: bad files get one line, the loss falls, continuations appear', async () => {
+    const page = await open(isolated, '');
+    await page.waitForSelector('#train-heatmap svg', { timeout: 30_000 });
+    await page.selectOption('#train-task', 'lm');
+    expect(await page.locator('#train-lm').isVisible()).toBe(true);
+    expect(await page.locator('#train-start').isDisabled()).toBe(true); // no text yet
+    await setSteps(page, 100);
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '');
+    await page.setInputFiles('#train-file', empty);
+    await expect.poll(() => page.textContent('#train-text-status')).toMatch(/^empty\.txt is empty: expected a plain-text file \(UTF-8\)/);
+    const binary = join(dir, 'weights.bin');
+    writeFileSync(binary, Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 37) % 256)));
+    await page.setInputFiles('#train-file', binary);
+    await expect.poll(() => page.textContent('#train-text-status')).toMatch(/^weights\.bin is not UTF-8 text .*: expected a plain-text file/);
+    const text = join(dir, 'shakespeare.txt');
+    writeFileSync(text, readFileSync(resolve('../shared/data/tinyshakespeare/input.txt'), 'utf8').split('\n').slice(0, 300).join('\n'));
+    await page.setInputFiles('#train-file', text);
+    await expect.poll(() => page.textContent('#train-text-status')).toMatch(/^shakespeare\.txt: [\d,]+ characters in 300 lines\.$/);
+    await page.waitForFunction(() => document.querySelector('#train-model-line')?.textContent?.startsWith('lstm + attention language model'), null, { timeout: 30_000 });
+    const prompt = await page.inputValue('#train-input');
+    expect(prompt).toBe('First Citizen:'); // the text's first line
+    const { first, last } = await trainToLimit(page, 100);
+    expect(first).toBeGreaterThan(3); // ≈ ln 57 at first
+    expect(last).toBeLessThan(first * 0.8);
+    expect(await page.textContent('#stat-exact')).toMatch(/^\d+\.\d\d$/); // validation perplexity
+    expect(await page.textContent('#train-io-input')).toBe(prompt);
+    expect((await page.textContent('#train-io-output'))!.length).toBeGreaterThan(20); // a sampled continuation
+    expect(await page.textContent('#train-heatmap svg')).toMatch(/Attention while continuing "First Citizen:"/);
+    expect(await page.locator('#train-heatmap g.mark-rect.role-mark path').count()).toBeGreaterThan(100);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 300_000);
+
   it('loads run folders made by glimpse train and shows their output and attention, as the CLI computes them', async () => {
     const runs = makeRuns();
     const cli = glimpse(['translate', '--run', join(runs, 'tiny'), 'abcdef']);

@@ -3,6 +3,7 @@
  * worker, and shows the model's output for typed input with the attention behind it.
  */
 import type { BackendReport } from './backend.js';
+import { BeamTreeView } from './beam-tree.js';
 import { $ } from './dom.js';
 import { HeadGrid } from './head-grid.js';
 import { HeadView, pictureSection } from './head-view.js';
@@ -27,6 +28,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): Explore
   const select = $<HTMLSelectElement>('#run-select');
   const output = $('#explore-output');
   const heatmap = new Heatmap($('#explore-heatmap'));
+  const treeHost = $('#explore-beam-tree');
   heatmap.message('Load a run to see what its model attends to.');
   const grid = new HeadGrid($('#explore-grid'));
   const heads = new HeadView($('#explore-heads'));
@@ -68,6 +70,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): Explore
     $('#run-info').hidden = true;
     grid.show(null, '');
     heads.show(null, '');
+    treeHost.hidden = true;
     compare.clear();
     stepper.reset(false);
     say(`Loading ${runName(run)}…`);
@@ -108,7 +111,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): Explore
     $('#decode-lm').hidden = !lm;
     $('#explore-input-label').textContent = i.inputLabel;
     $('#explore-run').textContent = i.action;
-    $('#compare-choice').hidden = lm;
+    $('#compare-choice').hidden = false;
     form.hidden = false;
     stepper.reset(true, lm ? 'lm' : 'seq2seq');
     heatmap.message(i.attention ? 'Run the model to see its attention.' : 'This model has no attention to show (train one with attention, e.g. --model lstm-attn).');
@@ -128,8 +131,12 @@ export function startExploreView(onBackend: (r: BackendReport) => void): Explore
           await compare.show({ name: info.name, result: r.result }, textIn, beam);
         }
       } else {
-        const r = await client.ask({ type: 'generate', prompt: textIn, ...samplingSettings() });
-        if (r.type === 'generated') await showGeneration(r.result);
+        const settings = samplingSettings();
+        const r = await client.ask({ type: 'generate', prompt: textIn, ...settings });
+        if (r.type === 'generated') {
+          await showGeneration(r.result);
+          await compare.showGeneration({ name: info.name, result: r.result }, textIn, settings);
+        }
       }
       say('');
     } catch (e) {
@@ -154,6 +161,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): Explore
       heads.show(h.grid ?? (h.picture ? [pictureSection(h.picture, 'attention', 'output', 'input')] : null), subtitle);
       if (h.picture) await heatmap.show(h.picture, { title, subtitle, rowTitle: 'output', colTitle: 'input' });
     };
+    let tree: BeamTreeView | null = null;
     if (r.hypotheses.length > 1) {
       const list = document.createElement('ol');
       list.className = 'nbest';
@@ -166,13 +174,25 @@ export function startExploreView(onBackend: (r: BackendReport) => void): Explore
         b.append(text('span', h.text || '∅'), text('span', h.score.toFixed(3), 'score'));
         b.addEventListener('click', () => {
           for (const other of list.querySelectorAll('button')) other.setAttribute('aria-pressed', String(other === b));
+          tree?.select(null);
           void showHypothesis(k);
         });
         li.append(b);
         list.append(li);
       });
       parts.push(list);
+      if (r.tree) {
+        // A node of the tree: its partial hypothesis's attention rows so far, in the summary heatmap.
+        tree = new BeamTreeView(r.tree, beam, (node, path) => {
+          for (const other of list.querySelectorAll('button')) other.setAttribute('aria-pressed', 'false');
+          const subtitle = `${info?.name ?? ''} · beam ${beam}, step ${node.step}: Σ log p ${node.logProb.toFixed(3)}${node.score === null ? '' : `, score ${node.score.toFixed(3)}`}`;
+          if (path.some((n) => !n.attention)) heatmap.message('This model has no attention to show.');
+          else void heatmap.show({ weights: path.map((n) => n.attention!), rowLabels: path.map((n) => n.token), colLabels: r.source }, { title, subtitle, rowTitle: 'output', colTitle: 'input' });
+        });
+        treeHost.replaceChildren(tree.element);
+      }
     }
+    treeHost.hidden = tree === null;
     if (r.unknown.length) parts.push(text('p', `Unknown to the model (read as <unk>): ${[...new Set(r.unknown)].join(' ')}`, 'warning'));
     output.replaceChildren(...parts);
     if (best) await showHypothesis(0);
@@ -185,6 +205,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): Explore
     const parts: HTMLElement[] = [text('p', 'Sampled continuation', 'output-kind'), p];
     if (r.unknown.length) parts.push(text('p', `Unknown to the model (read as <unk>): ${[...new Set(r.unknown)].join(' ')}`, 'warning'));
     output.replaceChildren(...parts);
+    treeHost.hidden = true;
     grid.show(r.grid, info?.name ?? '');
     heads.show(r.grid ?? (r.picture ? [pictureSection(r.picture, 'attention', 'generated', 'context')] : null), info?.name ?? '');
     if (r.picture) {
@@ -206,7 +227,7 @@ export function startExploreView(onBackend: (r: BackendReport) => void): Explore
   }
   const comparePicker = $<HTMLInputElement>('#pick-compare');
   comparePicker.addEventListener('change', () => {
-    if (comparePicker.files && comparePicker.files.length) void compare.load(fromFileList(comparePicker.files)).then(() => runModel());
+    if (comparePicker.files && comparePicker.files.length && info) void compare.load(fromFileList(comparePicker.files), info.kind).then(() => runModel());
     comparePicker.value = '';
   });
   const zone = $('#drop-zone');

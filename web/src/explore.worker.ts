@@ -2,11 +2,13 @@
  * Runs a trained run's model in a Web Worker: loads it from the files the page was given and
  * translates (greedy or beam) or generates (sampling), returning the attention as plain data.
  */
-import { GlimpseError, Rng, models, noGrad, ruleOf, train, type viz } from 'glimpse';
+import { GlimpseError, Rng, data, decode, models, noGrad, ruleOf, tensor, train, type viz } from 'glimpse';
 import { startBackend } from './backend.js';
-import type { AttentionPicture, ExploreReply, ExploreRequest, GenerateResult, HeadGridSection, RunInfo, SamplingSettings, TranslateResult } from './protocol.js';
+import type {
+  AttentionPicture, BeamTreeNode, ExploreReply, ExploreRequest, GenerateResult, HeadGridSection, RunInfo, SamplingSettings, TranslateResult,
+} from './protocol.js';
 import { lmStepDecode } from './lm-step-decode.js';
-import { stepDecode } from './step-decode.js';
+import { sourceOf, stepDecode } from './step-decode.js';
 import { workerScope } from './worker-scope.js';
 
 const post = (r: ExploreReply): void => workerScope.postMessage(r);
@@ -62,8 +64,38 @@ function translate(t: train.TrainedModel, text: string, beam: number, nBest: num
         // Every hypothesis its own maps: the grid of a translation is drawn for its first one.
         grid: plainGrid(train.translationAttentionGrid(t, { source: out.source, hypotheses: [h] })),
       })),
+      tree: beam > 1 ? beamTree(t, text, beam, maxTokens) : null,
     };
   });
+}
+
+/**
+ * The search `translateText` runs for this beam, again, recording its history
+ * (`decode.beamSearch`'s `history`), as one list of nodes step by step. The page's models are
+ * small, so searching twice keeps `translateText` the one source of the listed hypotheses.
+ */
+function beamTree(t: train.TrainedModel, text: string, beam: number, maxTokens: number): BeamTreeNode[] {
+  if (t.kind !== 'seq2seq') throw new GlimpseError('beam search needs a seq2seq run');
+  const source = sourceOf(t, text);
+  const tgt = t.vocabs.tgt;
+  const { step, state } = train.seq2seqDecoder([t.model], { src: tensor(Int32Array.from(source.ids), { shape: [1, source.ids.length] }), srcLengths: [source.ids.length] });
+  const history: decode.BeamNode[][] = [];
+  decode.beamSearch(step, state, {
+    beam, start: tgt.id(data.BOS), end: tgt.id(data.EOS), maxTokens: Math.min(maxTokens, t.model.maxLength?.length ?? Infinity), withAttention: true, history,
+  });
+  const nodes: BeamTreeNode[] = [];
+  let offset = 0; // where the previous step's nodes start in `nodes`
+  history.forEach((stepNodes, s) => {
+    const start = nodes.length;
+    for (const n of stepNodes) {
+      nodes.push({
+        parent: n.parent < 0 ? -1 : offset + n.parent, step: s + 1, token: tgt.itos[n.token]!, logProb: n.logProb, finished: n.finished,
+        score: n.score ?? null, attention: n.attention ?? null,
+      });
+    }
+    offset = start;
+  });
+  return nodes;
 }
 
 function generate(t: train.TrainedModel, promptText: string, s: SamplingSettings): GenerateResult {
@@ -73,7 +105,23 @@ function generate(t: train.TrainedModel, promptText: string, s: SamplingSettings
   const read = train.decodeOutput(t, g.prompt.ids).text;
   const prompt = g.text.startsWith(read) ? read : '';
   const grid = plainGrid(noGrad(() => train.generationAttentionGrid(t, g)));
-  return { prompt, continuation: g.text.slice(prompt.length), unknown: g.prompt.unknown, picture, grid };
+  return { prompt, continuation: g.text.slice(prompt.length), tokens: g.tokens, logProbs: tokenLogProbs(t, g.prompt.ids, g.ids), unknown: g.prompt.unknown, picture, grid };
+}
+
+/** The model's own log-probability of each of `ids` after the prompt and the ids before it (teacher forcing). */
+function tokenLogProbs(t: train.TrainedModel, prompt: readonly number[], ids: readonly number[]): number[] {
+  if (t.kind !== 'lm') throw new GlimpseError('log-probabilities of a continuation need a language model');
+  return noGrad(() => {
+    const step = t.model.asStepModel();
+    let state = t.model.prime(prompt);
+    let prev = prompt[prompt.length - 1]!;
+    return ids.map((id) => {
+      const out = step.step(state, Int32Array.of(prev));
+      state = out.state;
+      prev = id;
+      return out.logProbs[id]!;
+    });
+  });
 }
 
 function handle(msg: ExploreRequest): void {

@@ -3,6 +3,7 @@
  * as number[][], tokens as strings.
  */
 import type { BackendReport } from './backend.js';
+import type { TrainChoice } from './train-presets.js';
 
 /** Attention of one decoded output: rows = output tokens, columns = input tokens. */
 export interface AttentionPicture {
@@ -14,32 +15,54 @@ export interface AttentionPicture {
 // ---- training worker -----------------------------------------------------------------------
 
 export type TrainRequest =
+  /** A fresh model of this choice (reset: a fresh one of the same choice, another seed). */
+  | { type: 'configure'; choice: TrainChoice }
   | { type: 'start'; input: string }
   | { type: 'pause' }
   | { type: 'reset' }
-  /** The input whose attention is shown while training. */
+  /** The input (a language model: the prompt) whose output and attention are shown while training. */
   | { type: 'watch'; input: string };
 
-/** The reversal run the training view trains (PROTOCOL W3's model, smaller). */
+/** The run the training view trains: a synthetic task or a language model, at the tab's sizes. */
 export interface TrainSetup {
+  family: 'seq2seq' | 'lm';
+  task: string;
+  /** The model as `glimpse train` describes it, e.g. "seq2seq, multi-head attention, gru encoder 2 × 48, decoder 96". */
+  model: string;
   parameters: number;
-  minLen: number;
-  maxLen: number;
-  trainSize: number;
-  validSize: number;
-  batchSize: number;
+  /** The data in a phrase, e.g. "20,000 training strings of 4–14 letters, batches of 32". */
+  data: string;
+  /** What evaluation measures, e.g. "exact match on 200 held-out strings". */
+  evaluation: string;
   maxSteps: number;
-  target: number;
+  /** Stops once validation exact match reaches it (null: runs to the step limit). */
+  target: number | null;
+  /** Whether the model has attention to show. */
+  attends: boolean;
+  /**
+   * The watched input: its label, a hint, one to start from, the one watched now, and its
+   * bounds (letter tasks: lengths of a–z).
+   */
+  input: { label: string; hint: string; example: string; watched: string; maxLength: number; letters: { minLen: number; maxLen: number } | null };
 }
 
 export type TrainEvent =
-  | { type: 'ready'; backend: BackendReport; setup: TrainSetup }
+  | { type: 'ready'; backend: BackendReport }
+  | { type: 'setup'; setup: TrainSetup }
   /** Progress: mean training loss of the steps since the previous message. */
   | { type: 'progress'; step: number; loss: number; steps: number; trainSeconds: number }
-  | { type: 'eval'; step: number; exact: number; tokenAccuracy: number; validLoss: number }
-  | { type: 'attention'; step: number; input: string; output: string; correct: boolean; picture: AttentionPicture }
+  /** Validation: exact match and token accuracy (seq2seq; NaN for a language model), loss and perplexity. */
+  | { type: 'eval'; step: number; exact: number; tokenAccuracy: number; validLoss: number; ppl: number }
+  /**
+   * The watched input's output (a language model: a sampled continuation of the prompt) and its
+   * attention (null: the model has none); `correct` null where the page cannot tell.
+   */
+  | { type: 'attention'; step: number; input: string; output: string; correct: boolean | null; picture: AttentionPicture | null }
+  /** The watched input cannot be read by this model (e.g. a character outside its alphabet). */
+  | { type: 'watch-error'; message: string }
   | { type: 'state'; state: 'idle' | 'running' | 'paused' | 'done'; reason?: string }
-  | { type: 'error'; message: string };
+  /** `during` setup: the choice could not be built (no model until another configure). */
+  | { type: 'error'; message: string; during: 'setup' | 'training' };
 
 // ---- explore worker ------------------------------------------------------------------------
 
@@ -140,12 +163,37 @@ export interface TranslateResult {
   unknown: string[];
   /** Best first; `grid` holds every layer's and head's maps (Transformer runs; null for RNNs). */
   hypotheses: { text: string; words: string[]; score: number; finished: boolean; picture: AttentionPicture | null; grid: HeadGridSection[] | null }[];
+  /** Beam search as a tree (beam search only; null for greedy decoding). */
+  tree: BeamTreeNode[] | null;
+}
+
+/**
+ * A hypothesis beam search kept at one step, or ended there (`decode.BeamNode`, with every
+ * step's nodes in one list, step by step).
+ */
+export interface BeamTreeNode {
+  /** Index of the node it extends in the list (−1: it extends `<bos>`). */
+  parent: number;
+  /** 1: the first output token. */
+  step: number;
+  token: string;
+  /** Σ log p of its tokens: its parent's plus its token's. */
+  logProb: number;
+  /** Its token is `<eos>`. */
+  finished: boolean;
+  /** The score it was ranked by among the final hypotheses; null when the search went on from it or pruned it. */
+  score: number | null;
+  /** Its step's attention row over the source (null: the model has none). */
+  attention: number[] | null;
 }
 
 export interface GenerateResult {
   /** The prompt as the model read it, and what it wrote after it. */
   prompt: string;
   continuation: string;
+  /** The generated tokens, each with the model's own log-probability of it (before temperature, top-k and top-p). */
+  tokens: string[];
+  logProbs: number[];
   unknown: string[];
   picture: AttentionPicture | null;
   grid: HeadGridSection[] | null;

@@ -10,7 +10,7 @@ import type { StepCandidate, StepResult } from './protocol.js';
 type Seq2Seq = Extract<train.TrainedModel, { kind: 'seq2seq' }>;
 
 /** The source ids as `translateText` reads them (with `<eos>` where the task ends sources with it). */
-function sourceOf(t: Seq2Seq, text: string): { tokens: string[]; ids: number[]; unknown: string[] } {
+export function sourceOf(t: Seq2Seq, text: string): { tokens: string[]; ids: number[]; unknown: string[] } {
   const input = train.encodeInput(t, text);
   const eos = train.TASKS[t.config.task].sourceEnd && t.vocabs.src.has(data.EOS) ? [t.vocabs.src.id(data.EOS)] : [];
   const ids = [...input.ids, ...eos];
