@@ -1,9 +1,10 @@
 /**
- * `npx tsx tools/explore-screenshot.ts OUT.png RUN_DIR INPUT [SELECTOR [COMPARE_RUN_DIR]] [--beam=K]`:
+ * `npx tsx tools/explore-screenshot.ts OUT.png RUN_DIR INPUT [SELECTOR [COMPARE_RUN_DIR]] [--beam=K] [--steps=N] [--click=SEL]`:
  * a docs picture of one explorer view. Serves the built page (`npm run build:web` first) with
  * COOP/COEP, opens the run folder in Debian's Chromium (and COMPARE_RUN_DIR beside it), runs
  * the model on INPUT (a seq2seq run: greedy, or beam search of width K) and saves the element
- * SELECTOR (default: the head view, `#explore-heads`).
+ * SELECTOR (default: the head view, `#explore-heads`). `--steps=N` starts the step view and
+ * takes N steps first; `--click=SEL` clicks an element first (e.g. a head of the grid).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +13,13 @@ import { chromium } from 'playwright-core';
 import { serveStatic } from './static-server.js';
 
 const args = process.argv.slice(2);
-const beam = Number(args.find((a) => a.startsWith('--beam='))?.slice('--beam='.length) ?? 1);
-const [out, run, input, selector = '#explore-heads', compare] = args.filter((a) => !a.startsWith('--beam='));
+const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const beam = Number(flag('beam') ?? 1);
+const steps = Number(flag('steps') ?? 0);
+const click = flag('click');
+const [out, run, input, selector = '#explore-heads', compare] = args.filter((a) => !a.startsWith('--'));
 if (!out || !run || input === undefined || !(Number.isInteger(beam) && beam >= 1)) {
-  console.error('usage: npx tsx tools/explore-screenshot.ts OUT.png RUN_DIR INPUT [SELECTOR [COMPARE_RUN_DIR]] [--beam=K]');
+  console.error('usage: npx tsx tools/explore-screenshot.ts OUT.png RUN_DIR INPUT [SELECTOR [COMPARE_RUN_DIR]] [--beam=K] [--steps=N] [--click=SEL]');
   process.exit(2);
 }
 const server = await serveStatic('web/dist', true);
@@ -42,6 +46,20 @@ try {
   if (compare) {
     await page.setInputFiles('#pick-compare', compare);
     await page.waitForFunction(() => document.querySelectorAll('#explore-compare .compare-side svg').length === 2, null, { timeout: 60_000 });
+  }
+  if (steps > 0) {
+    await page.click('#step-start');
+    await page.waitForSelector('#step-candidates button', { timeout: 60_000 });
+    for (let i = 0; i < steps; i++) {
+      const before = await page.locator('#step-tokens').textContent();
+      await page.click('#step-next');
+      await page.waitForFunction((old) => document.querySelector('#step-tokens')?.textContent !== old, before, { timeout: 60_000 });
+    }
+    await page.waitForSelector('#step-heatmap svg', { timeout: 60_000 });
+  }
+  if (click) {
+    await page.click(click);
+    await page.waitForTimeout(1500); // the picture it draws, rendered in the drawing worker
   }
   await page.waitForSelector(`${selector}:not([hidden])`, { timeout: 10_000 });
   await page.mouse.move(0, 0);
